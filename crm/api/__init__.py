@@ -1,0 +1,84 @@
+"""The HTTP API: one module per resource, registered from one list."""
+
+from pathlib import Path
+
+import flask_swagger_ui
+from flask import Blueprint as FlaskBlueprint
+from flask import Flask
+
+from crm.api import (
+    agreements,
+    contacts,
+    enumerations,
+    memberships,
+    parties,
+    partners,
+    steering_groups,
+    vocabularies,
+)
+from crm.api.blueprint import Api, ErrorResponses
+from crm.api.items import answer_not_modified
+
+RESOURCES = [
+    partners,
+    contacts,
+    steering_groups,
+    memberships,
+    agreements,
+    parties,
+    vocabularies,
+    enumerations,
+]
+
+SWAGGER_UI_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
+
+API_DESCRIPTION = """\
+Partners, contacts, steering groups and cooperation agreements of a municipality's
+education coordination for newly arrived migrants (Kommunale Koordinierung der
+Bildungsangebote für Neuzugewanderte).
+
+Authenticate with an API key: `Authorization: Bearer <key>` (the *Authorize* button).
+Every error is `application/problem+json` (RFC 9457). Writes to an existing record need
+its `ETag` in `If-Match`.
+"""
+
+api = Api(spec_kwargs={"extra_plugins": [ErrorResponses()]})
+
+
+def init_app(app: Flask) -> None:
+    app.config.update(
+        API_TITLE="Kooperationspartner-CRM",
+        API_VERSION="1.0.0",
+        OPENAPI_VERSION="3.1.0",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="api/v1/openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="docs",
+        OPENAPI_SWAGGER_UI_URL="/docs/assets/",
+        OPENAPI_SWAGGER_UI_CONFIG={"persistAuthorization": False, "tryItOutEnabled": True},
+        API_SPEC_OPTIONS={
+            "info": {"description": API_DESCRIPTION},
+            "servers": [{"url": "/"}],
+            "security": [{"apiKey": []}],
+            "components": {
+                "securitySchemes": {
+                    "apiKey": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "An API key from `flask crm api-key create`.",
+                    }
+                }
+            },
+        },
+    )
+    api.init_app(app)
+    for module in RESOURCES:
+        api.register_blueprint(module.blp)
+    app.register_blueprint(
+        FlaskBlueprint(
+            "swagger_ui_assets",
+            __name__,
+            static_folder=SWAGGER_UI_ASSETS,
+            static_url_path="/docs/assets",
+        )
+    )
+    app.after_request(answer_not_modified)

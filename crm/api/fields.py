@@ -1,0 +1,153 @@
+"""Schema fields shared by the resources: length-checked text, references by id, vocabularies."""
+
+import re
+import uuid
+from datetime import UTC
+from typing import Any
+
+import marshmallow as ma
+from marshmallow import fields, validate
+from sqlalchemy import select
+
+from crm.database import db
+from crm.models.base import singular
+
+LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
+PHONE_NUMBER = re.compile(r"^\+?[0-9 ()/-]+$")
+
+
+def text(max_length: int, *, required: bool = False, **kwargs) -> fields.String:
+    """A string that is refused, not truncated, when too long; blank means absent."""
+    return fields.String(
+        required=required,
+        allow_none=not required,
+        validate=validate.Length(min=1 if required else 0, max=max_length),
+        **kwargs,
+    )
+
+
+def optional(field_class: type[fields.Field], **kwargs) -> fields.Field:
+    return field_class(allow_none=True, **kwargs)
+
+
+def enum(enum_class, *, required: bool = False, **kwargs) -> fields.Enum:
+    return fields.Enum(
+        enum_class, by_value=True, required=required, allow_none=not required, **kwargs
+    )
+
+
+def language_code(**kwargs) -> fields.String:
+    return fields.String(
+        validate=validate.Regexp(LANGUAGE_CODE, error="Use an ISO 639 code such as 'de' or 'prs'."),
+        metadata={"example": "ar"},
+        **kwargs,
+    )
+
+
+class Ref(fields.UUID):
+    """The id of an existing record of `model`; refused with a precise message otherwise."""
+
+    def __init__(self, model: type, **kwargs: Any):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> uuid.UUID:
+        record_id = super()._deserialize(value, attr, data, **kwargs)
+        if db.session.get(self.model, record_id) is None:
+            raise ma.ValidationError(f"No {_label(self.model)} has the id {record_id}.")
+        return record_id
+
+
+class RefList(fields.List):
+    """A list of ids, loaded as the records themselves (`topic_ids` -> `topics`)."""
+
+    def __init__(self, model: type, **kwargs: Any):
+        self.model = model
+        super().__init__(fields.UUID(), **kwargs)
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else [str(record.id) for record in value]
+
+    def _deserialize(self, value, attr, data, **kwargs) -> list:
+        ids = list(dict.fromkeys(super()._deserialize(value, attr, data, **kwargs)))
+        records = db.session.scalars(select(self.model).where(self.model.id.in_(ids))).all()
+        missing = set(ids) - {record.id for record in records}
+        if missing:
+            listed = ", ".join(sorted(str(i) for i in missing))
+            raise ma.ValidationError(f"No {_label(self.model)} has the id {listed}.")
+        return sorted(records, key=lambda record: ids.index(record.id))
+
+
+class VocabularyCode(fields.String):
+    """The code of an entry of a managed vocabulary (`kind=chamber`)."""
+
+    def __init__(self, model: type, **kwargs: Any):
+        self.model = model
+        super().__init__(**kwargs)
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        code = super()._deserialize(value, attr, data, **kwargs)
+        if db.session.scalar(select(self.model.id).where(self.model.code == code)) is None:
+            collection = self.model.__tablename__.replace("_", "-")
+            raise ma.ValidationError(
+                f"Unknown {_label(self.model)} '{code}': see /api/v1/{collection}."
+            )
+        return code
+
+
+def _label(model: type) -> str:
+    return singular(model.__tablename__).replace("_", " ")
+
+
+class Timestamp(fields.DateTime):
+    """RFC 3339 in UTC with `Z`."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+class ResourceSchema(ma.Schema):
+    """What every resource carries: a server-made id and its timestamps."""
+
+    id = fields.UUID(dump_only=True)
+    created_at = Timestamp(dump_only=True)
+    updated_at = Timestamp(dump_only=True)
+
+
+class MergePatch:
+    """Mixed into a resource schema for PATCH (RFC 7396): every field is optional, `null`
+    clears an optional field and is refused for a required one."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, partial=True, **kwargs)
+
+
+def email(**kwargs) -> fields.Email:
+    return fields.Email(
+        allow_none=True,
+        validate=validate.Length(max=254),
+        metadata={"example": "info@example.org"},
+        **kwargs,
+    )
+
+
+def phone(**kwargs) -> fields.String:
+    return fields.String(
+        allow_none=True,
+        validate=[
+            validate.Length(max=50),
+            validate.Regexp(PHONE_NUMBER, error="Use digits, spaces and + ( ) / - only."),
+        ],
+        metadata={"example": "+49 3491 479-0"},
+        **kwargs,
+    )
+
+
+def span_end(start_field: str, **kwargs) -> fields.Date:
+    return fields.Date(
+        allow_none=True,
+        metadata={"description": f"Empty while open; not before `{start_field}`."},
+        **kwargs,
+    )

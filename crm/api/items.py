@@ -1,0 +1,85 @@
+"""Single records over HTTP: lookup, ETags, conditional writes, and the 201 response."""
+
+import uuid
+from typing import Any, TypeVar
+
+from flask import Response, request
+
+from crm.database import db
+from crm.errors import NotFound, PreconditionFailed, PreconditionRequired, Referenced
+from crm.models.base import singular, utcnow
+from crm.services.references import references_to
+
+T = TypeVar("T")
+
+
+def etag(record: Any) -> str:
+    return f"v{record.version}"
+
+
+def item_response(record: T, status: int = 200) -> tuple[T, int, dict[str, str]]:
+    headers = {"ETag": f'"{etag(record)}"'}
+    if status == 201:
+        headers["Location"] = f"{request.base_url.rstrip('/')}/{record.id}"
+    return record, status, headers
+
+
+def get_or_404(model: type[T], record_id: uuid.UUID, **owner: uuid.UUID) -> T:
+    """The record with `record_id`; with `owner`, only if it belongs there
+    (`get_or_404(Membership, id, steering_group_id=group_id)`)."""
+    record = db.session.get(model, record_id)
+    if record is None or any(getattr(record, k) != v for k, v in owner.items()):
+        raise NotFound(
+            f"There is no {singular(model.__tablename__).replace('_', ' ')} {record_id}."
+        )
+    return record
+
+
+def check_if_match(record: Any) -> None:
+    """The client must prove it saw the current version. The write itself repeats the
+    check atomically (`WHERE version = ...`), so a concurrent change still gives 412."""
+    if "If-Match" not in request.headers:
+        raise PreconditionRequired("Send the ETag of the record you changed in 'If-Match'.")
+    if not (request.if_match.star_tag or request.if_match.contains(etag(record))):
+        raise PreconditionFailed(
+            f'The record has changed since you read it; its ETag is now "{etag(record)}".'
+        )
+
+
+def create(model: type[T], data: dict[str, Any]) -> T:
+    record = model(**data)
+    db.session.add(record)
+    db.session.flush()
+    return record
+
+
+def update(record: T, changes: dict[str, Any]) -> T:
+    """Apply a merge patch (absent = unchanged, None = cleared) and bump the version."""
+    check_if_match(record)
+    for name, value in changes.items():
+        setattr(record, name, value)
+    # Touch the row even when only links changed, so that the version moves.
+    record.updated_at = utcnow()
+    db.session.flush()
+    return record
+
+
+def delete(record: Any) -> None:
+    """Delete, unless other records still refer to this one (409 naming them)."""
+    check_if_match(record)
+    references = references_to(record)
+    if references:
+        raise Referenced(
+            f"{len(references)} record(s) still refer to this one; archive it instead, "
+            "or remove those references first.",
+            references=references,
+        )
+    db.session.delete(record)
+    db.session.flush()
+
+
+def answer_not_modified(response: Response) -> Response:
+    """GET with a matching If-None-Match gets 304 and no body."""
+    if request.method in ("GET", "HEAD") and response.status_code == 200 and response.get_etag()[0]:
+        response.make_conditional(request)
+    return response

@@ -1,0 +1,193 @@
+"""/api/v1/partners: Kooperationspartner, the organisations the municipality works with."""
+
+import marshmallow as ma
+from flask.views import MethodView
+from marshmallow import fields, validate
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from crm.api.blueprint import Blueprint
+from crm.api.fields import (
+    MergePatch,
+    RefList,
+    ResourceSchema,
+    VocabularyCode,
+    email,
+    enum,
+    language_code,
+    phone,
+    text,
+)
+from crm.api.items import create, delete, get_or_404, item_response, update
+from crm.api.listing import SearchableListArgs, SortField, envelope, filter_values, paginate
+from crm.database import db
+from crm.models import Membership, Municipality, Partner, PartnerKind, TargetGroup, Topic
+from crm.models.enums import PartnerStatus, Sector
+from crm.models.vocabulary import association_links
+
+blp = Blueprint(
+    "partners",
+    __name__,
+    url_prefix="/api/v1/partners",
+    description="Kooperationspartner: chambers, associations, migrant organisations, job "
+    "centres, schools, language-course providers and units of the administration itself.",
+)
+
+
+class ExternalIdSchema(ma.Schema):
+    scheme = text(50, required=True, metadata={"example": "vereinsregister"})
+    value = text(100, required=True, metadata={"example": "VR 1234"})
+
+
+class PartnerSchema(ResourceSchema):
+    name = text(200, required=True, metadata={"example": "Handwerkskammer Halle (Saale)"})
+    short_name = text(50, metadata={"example": "HWK Halle"})
+    kind = VocabularyCode(
+        PartnerKind,
+        required=True,
+        metadata={"description": "A code from /api/v1/partner-kinds.", "example": "chamber"},
+    )
+    sector = enum(Sector, required=True)
+    status = enum(
+        PartnerStatus, metadata={"description": "`archived` instead of deleting a partner."}
+    )
+    street = text(200, metadata={"example": "Gräfestraße 24"})
+    postal_code = fields.String(
+        allow_none=True,
+        validate=validate.Regexp(r"^\d{5}$", error="A German postal code has five digits."),
+        metadata={"example": "06110"},
+    )
+    town = text(100, metadata={"example": "Halle (Saale)"})
+    municipality_ids = RefList(
+        Municipality,
+        attribute="municipalities",
+        metadata={"description": "The towns and municipalities of the district it serves."},
+    )
+    website = fields.Url(allow_none=True, validate=validate.Length(max=500))
+    email = email()
+    phone = phone()
+    languages = fields.List(
+        language_code(),
+        validate=validate.Length(max=50),
+        metadata={"description": "Languages it can offer (ISO 639), e.g. for interpreting."},
+    )
+    external_ids = fields.List(
+        fields.Nested(ExternalIdSchema),
+        validate=validate.Length(max=20),
+        metadata={"description": "Register numbers and ids in other systems."},
+    )
+    topic_ids = RefList(Topic, attribute="topics")
+    target_group_ids = RefList(TargetGroup, attribute="target_groups")
+    notes = text(10_000)
+
+
+class PartnerPatchSchema(MergePatch, PartnerSchema):
+    pass
+
+
+class PartnerListArgs(SearchableListArgs):
+    kind = fields.List(fields.String(validate=validate.Length(max=60)))
+    sector = fields.List(fields.Enum(Sector, by_value=True))
+    status = fields.List(fields.Enum(PartnerStatus, by_value=True))
+    topic_id = fields.List(fields.UUID())
+    target_group_id = fields.List(fields.UUID())
+    municipality_id = fields.List(fields.UUID())
+    steering_group_id = fields.List(
+        fields.UUID(), metadata={"description": "Partners with a current membership there."}
+    )
+    sort = SortField(("name", "kind", "sector", "created_at", "updated_at"))
+
+
+SORTABLE = {
+    "name": Partner.sort_name,
+    "kind": Partner.kind,
+    "sector": Partner.sector,
+    "created_at": Partner.created_at,
+    "updated_at": Partner.updated_at,
+}
+
+
+def _conditions(args: dict) -> list:
+    conditions = []
+    for column, values in (
+        (Partner.kind, args.get("kind")),
+        (Partner.sector, args.get("sector")),
+        (Partner.status, args.get("status")),
+    ):
+        if filter_values(values):
+            conditions.append(column.in_(values))
+    for relation, values in (
+        (Partner.topics, args.get("topic_id")),
+        (Partner.target_groups, args.get("target_group_id")),
+        (Partner.municipalities, args.get("municipality_id")),
+    ):
+        if filter_values(values):
+            conditions.append(association_links(relation, values))
+    if filter_values(args.get("steering_group_id")):
+        conditions.append(
+            Partner.id.in_(
+                select(Membership.partner_id).where(
+                    Membership.steering_group_id.in_(args["steering_group_id"]),
+                    Membership.end_date.is_(None),
+                )
+            )
+        )
+    return conditions
+
+
+@blp.route("")
+class Partners(MethodView):
+    @blp.arguments(PartnerListArgs, location="query")
+    @blp.response(200, envelope(PartnerSchema))
+    def get(self, args):
+        """List partners (Kooperationspartner)
+
+        Filter by kind, sector (verwaltungsintern/-extern), status, topic
+        (Handlungsfeld), target group (Zielgruppe), municipality served and steering group;
+        search names with `q`.
+        """
+        statement = select(Partner).options(
+            selectinload(Partner.topics),
+            selectinload(Partner.target_groups),
+            selectinload(Partner.municipalities),
+        )
+        return paginate(
+            statement, args, conditions=_conditions(args), sortable=SORTABLE, default_sort="name"
+        )
+
+    @blp.arguments(PartnerSchema)
+    @blp.response(201, PartnerSchema)
+    def post(self, data):
+        """Create a partner"""
+        partner = create(Partner, data)
+        db.session.commit()
+        return item_response(partner, 201)
+
+
+@blp.route("/<uuid:partner_id>")
+class PartnerItem(MethodView):
+    @blp.response(200, PartnerSchema)
+    def get(self, partner_id):
+        """Get a partner"""
+        return item_response(get_or_404(Partner, partner_id))
+
+    @blp.arguments(PartnerPatchSchema)
+    @blp.response(200, PartnerSchema)
+    def patch(self, changes, partner_id):
+        """Change a partner (JSON Merge Patch)
+
+        Send `{"status": "archived"}` to archive a partner that is no longer active.
+        """
+        partner = update(get_or_404(Partner, partner_id), changes)
+        db.session.commit()
+        return item_response(partner)
+
+    @blp.response(204)
+    def delete(self, partner_id):
+        """Delete a partner
+
+        Refused with 409, naming the records, while a contact, membership, agreement
+        or steering group refers to it: archive it instead.
+        """
+        delete(get_or_404(Partner, partner_id))
+        db.session.commit()

@@ -1,0 +1,64 @@
+"""`flask crm ...`: the schema, API keys and the demo set-up."""
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from crm import schema
+from crm.auth import create_api_key, revoke_api_key
+from crm.database import db
+from crm.models import ApiKey
+from crm.models.enums import ApiRole
+
+crm_cli = click.Group("crm", help="Kooperationspartner-CRM administration.")
+
+
+@crm_cli.group("db")
+def db_cli() -> None:
+    """The database schema."""
+
+
+@db_cli.command("upgrade")
+def db_upgrade() -> None:
+    """Apply all migrations (idempotent)."""
+    schema.upgrade(current_app.config["DATABASE_URL"])
+
+
+@crm_cli.group("api-key")
+def api_key_cli() -> None:
+    """API keys: only their hash is stored."""
+
+
+@api_key_cli.command("create")
+@click.option("--name", required=True, help="Who or what uses the key, e.g. 'intranet'.")
+@click.option(
+    "--role", type=click.Choice([r.value for r in ApiRole]), default="viewer", show_default=True
+)
+def api_key_create(name: str, role: str) -> None:
+    """Create a key and print it once (the last line of the output)."""
+    if db.session.scalar(select(ApiKey.id).where(ApiKey.name == name)):
+        raise click.ClickException(f"A key named '{name}' exists already.")
+    _, plain = create_api_key(db.session, name, ApiRole(role))
+    db.session.commit()
+    click.echo(f"Created the {role} key '{name}'. It is shown only now; store it safely:")
+    click.echo(plain)
+
+
+@api_key_cli.command("list")
+def api_key_list() -> None:
+    """List keys (name, role, prefix, created, revoked)."""
+    for key in db.session.scalars(select(ApiKey).order_by(ApiKey.name)):
+        revoked = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
+        click.echo(f"{key.name}\t{key.role}\t{key.prefix}…\t{key.created_at:%Y-%m-%d}\t{revoked}")
+
+
+@api_key_cli.command("revoke")
+@click.argument("name")
+def api_key_revoke(name: str) -> None:
+    """Revoke a key by name; it stops working at once."""
+    key = db.session.scalar(select(ApiKey).where(ApiKey.name == name))
+    if key is None:
+        raise click.ClickException(f"There is no key named '{name}'.")
+    revoke_api_key(key)
+    db.session.commit()
+    click.echo(f"Revoked '{name}'.")

@@ -1,0 +1,193 @@
+"""Domain exceptions and the one place that turns every error into RFC 9457 problem+json."""
+
+import logging
+
+from flask import Flask, Response, g, json, request
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import HTTPException
+
+log = logging.getLogger("crm.errors")
+
+PROBLEM_JSON = "application/problem+json"
+
+
+class Problem(Exception):
+    """An error the client can act on. Subclasses fix the status and title."""
+
+    status = 400
+    title = "Bad request"
+    type = "about:blank"
+
+    def __init__(self, detail: str, *, errors: dict | None = None, **extra):
+        super().__init__(detail)
+        self.detail = detail
+        self.errors = errors
+        self.extra = extra
+
+
+class InvalidInput(Problem):
+    status = 422
+    title = "Validation failed"
+    type = "urn:crm:problem:validation-failed"
+
+
+class NotFound(Problem):
+    status = 404
+    title = "Not found"
+
+
+class Referenced(Problem):
+    status = 409
+    title = "Still referenced"
+    type = "urn:crm:problem:still-referenced"
+
+
+class Conflict(Problem):
+    status = 409
+    title = "Conflict"
+    type = "urn:crm:problem:conflict"
+
+
+class PreconditionRequired(Problem):
+    status = 428
+    title = "Precondition required"
+    type = "urn:crm:problem:if-match-required"
+
+
+class PreconditionFailed(Problem):
+    status = 412
+    title = "Precondition failed"
+    type = "urn:crm:problem:stale-etag"
+
+
+class Unauthorized(Problem):
+    status = 401
+    title = "Unauthorized"
+
+
+class Forbidden(Problem):
+    status = 403
+    title = "Forbidden"
+
+
+def problem_response(
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    type_: str = "about:blank",
+    errors: dict | None = None,
+    headers: dict | None = None,
+    **extra,
+) -> Response:
+    body = {
+        "type": type_,
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+        "request_id": g.get("request_id"),
+    }
+    if errors:
+        body["errors"] = errors
+    body.update(extra)
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    response.headers.update(headers or {})
+    return response
+
+
+def _flatten(messages: dict | list, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages as `{"field.sub": ["message", ...]}`."""
+    if isinstance(messages, list):
+        if all(isinstance(m, str) for m in messages):
+            return {prefix or "_schema": messages}
+        flat: dict[str, list[str]] = {}
+        for item in messages:
+            flat.update(_flatten(item, prefix))
+        return flat
+    flat = {}
+    for key, value in messages.items():
+        flat.update(_flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+    return flat
+
+
+def _http_exception(error: HTTPException) -> Response:
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages")
+    headers = dict(data.get("headers") or {})
+    if error.code == 401:
+        headers.setdefault("WWW-Authenticate", 'Bearer realm="crm"')
+    if messages:
+        # webargs reports {"json": {...}} or {"query": {...}}; a bad query string is a
+        # malformed request (400), a bad body a validation failure (422).
+        status = 400 if set(messages) <= {"query", "headers", "view_args"} else 422
+        errors = {}
+        for location_messages in messages.values():
+            errors.update(_flatten(location_messages))
+        title = "Bad request" if status == 400 else InvalidInput.title
+        detail = (
+            "Some query parameters are invalid."
+            if status == 400
+            else ("The request body is invalid.")
+        )
+        type_ = "urn:crm:problem:bad-query" if status == 400 else InvalidInput.type
+        return problem_response(status, title, detail, type_=type_, errors=errors, headers=headers)
+    return problem_response(
+        error.code or 500,
+        error.name,
+        data.get("message") or error.description or error.name,
+        headers=headers,
+    )
+
+
+def _problem(error: Problem) -> Response:
+    headers = {"WWW-Authenticate": 'Bearer realm="crm"'} if error.status == 401 else None
+    return problem_response(
+        error.status,
+        error.title,
+        error.detail,
+        type_=error.type,
+        errors=error.errors,
+        headers=headers,
+        **error.extra,
+    )
+
+
+def _stale(_error: StaleDataError) -> Response:
+    return _problem(PreconditionFailed("The record was changed by someone else; reload it."))
+
+
+def _integrity(error: IntegrityError) -> Response:
+    column = _column_of(error)
+    errors = {column: ["This value is already taken or refers to nothing."]} if column else None
+    return _problem(Conflict("The change conflicts with existing data.", errors=errors))
+
+
+def _column_of(error: IntegrityError) -> str | None:
+    """The column a unique or foreign-key violation concerns, where the driver tells."""
+    diag = getattr(error.orig, "diag", None)
+    constraint = getattr(diag, "constraint_name", None)
+    table = getattr(diag, "table_name", None)
+    if constraint and table:
+        # Our naming convention: uq_<table>_<column>, fk_<table>_<column>_<referred>
+        rest = constraint.split(f"{table}_", 1)[-1]
+        return rest
+    message = str(error.orig)
+    if "UNIQUE constraint failed: " in message:
+        return message.split("UNIQUE constraint failed: ", 1)[1].split(".", 1)[-1].split(",")[0]
+    return None
+
+
+def _unexpected(error: Exception) -> Response:
+    # Engines are created with hide_parameters, so no row values reach the log.
+    log.exception("unhandled error", extra={"request_id": g.get("request_id")})
+    return problem_response(500, "Internal server error", "An unexpected error occurred.")
+
+
+def register_error_handlers(app: Flask) -> None:
+    app.register_error_handler(HTTPException, _http_exception)
+    app.register_error_handler(Problem, _problem)
+    app.register_error_handler(StaleDataError, _stale)
+    app.register_error_handler(IntegrityError, _integrity)
+    app.register_error_handler(Exception, _unexpected)

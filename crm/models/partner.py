@@ -1,0 +1,42 @@
+"""Partner (Kooperationspartner, Akteur): an organisation the municipality cooperates with."""
+
+from sqlalchemy import JSON, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.database import Base
+from crm.models.base import Resource, Searchable, enum_column
+from crm.models.enums import PartnerStatus, Sector
+from crm.models.vocabulary import Municipality, TargetGroup, Topic, association_table
+
+
+class Partner(Resource, Searchable, Base):
+    __tablename__ = "partners"
+    __search_fields__ = ("name", "short_name", "town")
+
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str | None] = mapped_column(String(50))
+    kind: Mapped[str] = mapped_column(ForeignKey("partner_kinds.code"), index=True)
+    sector: Mapped[Sector] = mapped_column(enum_column(Sector), index=True)
+    status: Mapped[PartnerStatus] = mapped_column(
+        enum_column(PartnerStatus), default=PartnerStatus.active, index=True
+    )
+    street: Mapped[str | None] = mapped_column(String(200))
+    postal_code: Mapped[str | None] = mapped_column(String(10))
+    town: Mapped[str | None] = mapped_column(String(100))
+    website: Mapped[str | None] = mapped_column(String(500))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(50))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    external_ids: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    topics: Mapped[list[Topic]] = relationship(
+        secondary=association_table("partners", "topics"), order_by=Topic.sort_name
+    )
+    target_groups: Mapped[list[TargetGroup]] = relationship(
+        secondary=association_table("partners", "target_groups"), order_by=TargetGroup.sort_name
+    )
+    municipalities: Mapped[list[Municipality]] = relationship(
+        secondary=association_table("partners", "municipalities"),
+        order_by=Municipality.sort_name,
+    )

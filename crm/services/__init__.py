@@ -1,0 +1,1 @@
+"""Business rules worth a name. Services flush; the request commits."""
