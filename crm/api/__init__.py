@@ -19,15 +19,15 @@ from crm.api import (
 from crm.api.blueprint import Api, ErrorResponses
 from crm.api.items import answer_not_modified
 
-RESOURCES = [
-    partners,
-    contacts,
-    steering_groups,
-    memberships,
-    agreements,
-    parties,
-    vocabularies,
-    enumerations,
+BLUEPRINTS = [
+    partners.blp,
+    contacts.blp,
+    steering_groups.blp,
+    memberships.blp,
+    agreements.blp,
+    parties.blp,
+    *vocabularies.blueprints,
+    enumerations.blp,
 ]
 
 SWAGGER_UI_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
@@ -71,8 +71,8 @@ def init_app(app: Flask) -> None:
         },
     )
     api.init_app(app)
-    for module in RESOURCES:
-        api.register_blueprint(module.blp)
+    for blueprint in BLUEPRINTS:
+        api.register_blueprint(blueprint)
     app.register_blueprint(
         FlaskBlueprint(
             "swagger_ui_assets",

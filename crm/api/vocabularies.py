@@ -2,4 +2,4 @@
 
 from crm.api.blueprint import Blueprint
 
-blp = Blueprint("vocabularies", __name__, url_prefix="/api/v1/_vocabularies")
+blueprints = [Blueprint("vocabularies", __name__, url_prefix="/api/v1/_vocabularies")]
