@@ -29,5 +29,7 @@ def run_migrations(connection) -> None:
 if "connection" in config.attributes:
     run_migrations(config.attributes["connection"])
 else:
-    with create_engine(url).connect() as connection:
+    engine = create_engine(url)
+    with engine.connect() as connection:
         run_migrations(connection)
+    engine.dispose()

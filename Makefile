@@ -1,0 +1,38 @@
+# The two commands of the README: `make run` and `make test`. Everything else is theirs.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 5000
+
+.PHONY: run test lint openapi lock clean
+
+$(BIN)/.installed: requirements/dev.lock
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
+	touch $@
+
+## Set up, migrate, load demo data once, print an admin key, and serve on 127.0.0.1:$(PORT).
+run: $(BIN)/.installed
+	$(BIN)/flask --app wsgi crm demo
+	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+
+## Lint, then the whole suite on SQLite and (when reachable; required under CI=true) PostgreSQL.
+test: $(BIN)/.installed lint
+	$(BIN)/pytest
+
+lint: $(BIN)/.installed
+	$(BIN)/ruff check crm migrations tests wsgi.py
+	$(BIN)/ruff format --check crm migrations tests wsgi.py
+
+## Regenerate the committed OpenAPI document from the code.
+openapi: $(BIN)/.installed
+	$(BIN)/flask --app wsgi openapi write --format=json openapi/openapi.json
+
+## Re-resolve dependencies after editing pyproject.toml (needs uv: `pip install uv`).
+lock:
+	uv lock
+	uv export --frozen --no-dev --no-emit-project -o requirements/main.lock
+	uv export --frozen --no-emit-project -o requirements/dev.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
