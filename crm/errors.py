@@ -61,6 +61,11 @@ class PreconditionFailed(Problem):
     type = "urn:crm:problem:stale-etag"
 
 
+class UnsupportedMediaType(Problem):
+    status = 415
+    title = "Unsupported media type"
+
+
 class Unauthorized(Problem):
     status = 401
     title = "Unauthorized"
@@ -119,20 +124,20 @@ def _http_exception(error: HTTPException) -> Response:
     if error.code == 401:
         headers.setdefault("WWW-Authenticate", 'Bearer realm="crm"')
     if messages:
-        # webargs reports {"json": {...}} or {"query": {...}}; a bad query string is a
-        # malformed request (400), a bad body a validation failure (422).
-        status = 400 if set(messages) <= {"query", "headers", "view_args"} else 422
-        errors = {}
+        # webargs: {"json": {...}} or {"query": {...}}. The parser answers 400 for a bad
+        # query string or malformed JSON, 422 for a body that fails validation.
+        errors: dict[str, list[str]] = {}
         for location_messages in messages.values():
             errors.update(_flatten(location_messages))
-        title = "Bad request" if status == 400 else InvalidInput.title
-        detail = (
-            "Some query parameters are invalid."
-            if status == 400
-            else ("The request body is invalid.")
+        invalid_body = error.code == 422
+        return problem_response(
+            error.code,
+            InvalidInput.title if invalid_body else "Bad request",
+            "The request body is invalid." if invalid_body else "The request is malformed.",
+            type_=InvalidInput.type if invalid_body else "urn:crm:problem:bad-request",
+            errors=errors,
+            headers=headers,
         )
-        type_ = "urn:crm:problem:bad-query" if status == 400 else InvalidInput.type
-        return problem_response(status, title, detail, type_=type_, errors=errors, headers=headers)
     return problem_response(
         error.code or 500,
         error.name,

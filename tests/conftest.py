@@ -4,6 +4,7 @@ runs inside a transaction that is rolled back (requests commit to a savepoint)."
 import os
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pytest
 from flask import Flask
@@ -23,8 +24,10 @@ POSTGRES_URL = os.environ.get(
 )
 
 
-def _postgres_database() -> Iterator[str]:
-    """A database of its own for this run, dropped afterwards."""
+@contextmanager
+def temporary_postgres_database() -> Iterator[str]:
+    """A database of its own, dropped afterwards. Unreachable PostgreSQL skips the test,
+    and fails it under CI=true, where PostgreSQL is required."""
     server = make_url(POSTGRES_URL)
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     name = f"crm_test_{uuid.uuid4().hex[:12]}"
@@ -37,10 +40,12 @@ def _postgres_database() -> Iterator[str]:
         if os.environ.get("CI") == "true":
             pytest.fail(message, pytrace=False)
         pytest.skip(message)
-    yield server.set(database=name).render_as_string(hide_password=False)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
@@ -48,7 +53,8 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'crm.sqlite3'}"
     else:
-        yield from _postgres_database()
+        with temporary_postgres_database() as url:
+            yield url
 
 
 @pytest.fixture(scope="session")

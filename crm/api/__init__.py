@@ -42,8 +42,6 @@ Every error is `application/problem+json` (RFC 9457). Writes to an existing reco
 its `ETag` in `If-Match`.
 """
 
-api = Api(spec_kwargs={"extra_plugins": [ErrorResponses()]})
-
 
 def init_app(app: Flask) -> None:
     app.config.update(
@@ -70,7 +68,7 @@ def init_app(app: Flask) -> None:
             },
         },
     )
-    api.init_app(app)
+    api = Api(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(
@@ -82,3 +80,9 @@ def init_app(app: Flask) -> None:
         )
     )
     app.after_request(answer_not_modified)
+
+
+def openapi_document(app: Flask) -> dict:
+    """The OpenAPI document the code generates, as `flask openapi write` writes it."""
+    with app.app_context():
+        return app.extensions["flask-smorest"]["apis"][""]["ext_obj"].spec.to_dict()

@@ -11,11 +11,12 @@ from functools import partial
 import flask_smorest
 import marshmallow as ma
 from apispec import BasePlugin
+from flask import request
 from flask_smorest.utils import prepare_response
 from webargs.flaskparser import FlaskParser
 
 from crm.auth import authorize
-from crm.errors import PROBLEM_JSON
+from crm.errors import PROBLEM_JSON, UnsupportedMediaType
 from crm.models.enums import ApiRole
 
 
@@ -45,6 +46,15 @@ class StrictParser(FlaskParser):
     DEFAULT_UNKNOWN_BY_LOCATION = dict.fromkeys(FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, ma.RAISE)
 
 
+IF_MATCH = {
+    "in": "header",
+    "name": "If-Match",
+    "required": True,
+    "description": "The `ETag` of the record as you last read it. Missing: 428; stale: 412.",
+    "schema": {"type": "string", "example": '"v1"'},
+}
+
+
 class ErrorResponses(BasePlugin):
     """Adds the documented error responses each kind of operation can give."""
 
@@ -55,6 +65,8 @@ class ErrorResponses(BasePlugin):
         if not path or not path.startswith("/api/"):
             return
         for method, operation in operations.items():
+            if method in ("put", "patch", "delete"):
+                operation.setdefault("parameters", []).append(IF_MATCH)
             responses = operation.setdefault("responses", {})
             for status in self._statuses(path, method):
                 if status not in responses and str(status) not in responses:
@@ -78,6 +90,17 @@ class ErrorResponses(BasePlugin):
         return statuses
 
 
+def _require_json_body() -> None:
+    if (
+        request.method in ("POST", "PUT", "PATCH")
+        and request.content_length
+        and not request.is_json
+    ):
+        raise UnsupportedMediaType(
+            f"Send the body as application/json, not {request.mimetype or 'without a type'}."
+        )
+
+
 class Api(flask_smorest.Api):
     DEFAULT_ERROR_RESPONSE_NAME = None
 
@@ -95,13 +118,15 @@ class Api(flask_smorest.Api):
 
 
 class Blueprint(flask_smorest.Blueprint):
-    """A resource's blueprint: every request needs a key; writes need `write_role`."""
+    """A resource's blueprint: every request needs a key; writes need `write_role` and,
+    where they carry a body, JSON."""
 
     ARGUMENTS_PARSER = StrictParser()
 
     def __init__(self, *args, write_role: ApiRole = ApiRole.editor, **kwargs):
         super().__init__(*args, **kwargs)
         self.before_request(partial(authorize, write_role))
+        self.before_request(_require_json_body)
 
     def arguments(self, schema, *, location="json", **kwargs):
         if location == "query":
