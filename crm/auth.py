@@ -38,7 +38,7 @@ def revoke_api_key(api_key: ApiKey) -> None:
 def authorize(write_role: ApiRole) -> None:
     """Before each API request: a valid key, with a role that may do what is asked."""
     api_key = _key_from_header()
-    g.api_key = api_key
+    g.actor = api_key.name
     needed = ApiRole.viewer if request.method in READ_METHODS else write_role
     if api_key.role.rank < needed.rank:
         raise Forbidden(f"This needs the role '{needed}'; the key has '{api_key.role}'.")

@@ -53,6 +53,11 @@ class Database:
             g.db_session = current_app.extensions["crm.sessionmaker"]()
         return g.db_session
 
+    def rollback(self) -> None:
+        """Undo whatever the request has written so far (on any error)."""
+        if "db_session" in g:
+            g.db_session.rollback()
+
     @staticmethod
     def _close_session(_exc: BaseException | None) -> None:
         session = g.pop("db_session", None)

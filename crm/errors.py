@@ -1,13 +1,19 @@
 """Domain exceptions and the one place that turns every error into RFC 9457 problem+json."""
 
+import functools
 import logging
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Flask, Response, g, json, request
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
+from crm.database import db
+
 log = logging.getLogger("crm.errors")
+E = TypeVar("E", bound=Exception)
 
 PROBLEM_JSON = "application/problem+json"
 
@@ -190,9 +196,23 @@ def _unexpected(error: Exception) -> Response:
     return problem_response(500, "Internal server error", "An unexpected error occurred.")
 
 
+def _rolling_back(handler: Callable[[E], Response]) -> Callable[[E], Response]:
+    """Any error undoes the request's writes before it is answered."""
+
+    @functools.wraps(handler)
+    def handle(error: E) -> Response:
+        db.rollback()
+        return handler(error)
+
+    return handle
+
+
 def register_error_handlers(app: Flask) -> None:
-    app.register_error_handler(HTTPException, _http_exception)
-    app.register_error_handler(Problem, _problem)
-    app.register_error_handler(StaleDataError, _stale)
-    app.register_error_handler(IntegrityError, _integrity)
-    app.register_error_handler(Exception, _unexpected)
+    for error_class, handler in (
+        (HTTPException, _http_exception),
+        (Problem, _problem),
+        (StaleDataError, _stale),
+        (IntegrityError, _integrity),
+        (Exception, _unexpected),
+    ):
+        app.register_error_handler(error_class, _rolling_back(handler))

@@ -47,7 +47,6 @@ def _start_request() -> None:
 
 def _finish_request(response: Response) -> Response:
     response.headers["X-Request-ID"] = g.request_id
-    api_key = g.get("api_key")
     # The path only: query strings may carry search terms.
     access_log.info(
         "request",
@@ -57,7 +56,7 @@ def _finish_request(response: Response) -> Response:
             "path": request.path,
             "status": response.status_code,
             "duration_ms": round((time.perf_counter() - g.started) * 1000, 1),
-            "actor": api_key.name if api_key else None,
+            "actor": g.get("actor"),
         },
     )
     return response

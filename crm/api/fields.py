@@ -39,8 +39,7 @@ def enum(enum_class, *, required: bool = False, **kwargs) -> fields.Enum:
 def language_code(**kwargs) -> fields.String:
     return fields.String(
         validate=validate.Regexp(LANGUAGE_CODE, error="Use an ISO 639 code such as 'de' or 'prs'."),
-        metadata={"example": "ar"},
-        **kwargs,
+        **_with_metadata(kwargs, example="ar"),
     )
 
 
@@ -128,8 +127,7 @@ def email(**kwargs) -> fields.Email:
     return fields.Email(
         allow_none=True,
         validate=validate.Length(max=254),
-        metadata={"example": "info@example.org"},
-        **kwargs,
+        **_with_metadata(kwargs, example="info@example.org"),
     )
 
 
@@ -140,14 +138,17 @@ def phone(**kwargs) -> fields.String:
             validate.Length(max=50),
             validate.Regexp(PHONE_NUMBER, error="Use digits, spaces and + ( ) / - only."),
         ],
-        metadata={"example": "+49 3491 479-0"},
-        **kwargs,
+        **_with_metadata(kwargs, example="+49 3491 479-0"),
     )
 
 
 def span_end(start_field: str, **kwargs) -> fields.Date:
     return fields.Date(
         allow_none=True,
-        metadata={"description": f"Empty while open; not before `{start_field}`."},
-        **kwargs,
+        **_with_metadata(kwargs, description=f"Empty while open; not before `{start_field}`."),
     )
+
+
+def _with_metadata(kwargs: dict, **defaults: str) -> dict:
+    """Field arguments whose `metadata` adds to, or overrides, the defaults given."""
+    return kwargs | {"metadata": defaults | kwargs.get("metadata", {})}
