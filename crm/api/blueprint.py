@@ -6,7 +6,6 @@ the behaviour cannot drift apart.
 """
 
 import http
-from functools import partial
 
 import flask_smorest
 import marshmallow as ma
@@ -76,7 +75,7 @@ class ErrorResponses(BasePlugin):
 
     @staticmethod
     def _statuses(path: str, method: str) -> list[int]:
-        statuses = [401, 403, 429]
+        statuses = [401, 403]
         if "{" in path:
             statuses.append(404)
         if method in ("put", "patch", "delete"):
@@ -117,6 +116,9 @@ class Api(flask_smorest.Api):
             self.spec.components.response(status.name, response, lazy=True)
 
 
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 class Blueprint(flask_smorest.Blueprint):
     """A resource's blueprint: every request needs a key; writes need `write_role` and,
     where they carry a body, JSON."""
@@ -125,8 +127,19 @@ class Blueprint(flask_smorest.Blueprint):
 
     def __init__(self, *args, write_role: ApiRole = ApiRole.editor, **kwargs):
         super().__init__(*args, **kwargs)
-        self.before_request(partial(authorize, write_role))
+        self.write_role = write_role
+        self.read_endpoints: set[str] = set()
+        self.before_request(self._authorize)
         self.before_request(_require_json_body)
+
+    def reads(self, view_class: type) -> type:
+        """Marks a view whose POST only reads (a search whose terms must stay out of URLs)."""
+        self.read_endpoints.add(f"{self.name}.{view_class.__name__}")
+        return view_class
+
+    def _authorize(self) -> None:
+        reading = request.method in READ_METHODS or request.endpoint in self.read_endpoints
+        authorize(ApiRole.viewer if reading else self.write_role)
 
     def arguments(self, schema, *, location="json", **kwargs):
         if location == "query":

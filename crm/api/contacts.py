@@ -1,5 +1,243 @@
-"""Placeholder: being written."""
+"""/api/v1/contacts: Ansprechpersonen, the people at partners. Personal data (DSGVO)."""
+
+import marshmallow as ma
+from flask import request
+from flask.views import MethodView
+from marshmallow import fields
+from sqlalchemy import select
 
 from crm.api.blueprint import Blueprint
+from crm.api.fields import (
+    MergePatch,
+    Ref,
+    ResourceSchema,
+    email,
+    enum,
+    language_code,
+    text,
+)
+from crm.api.fields import phone as phone_number
+from crm.api.items import create, delete, get_or_404, item_response, update
+from crm.api.listing import (
+    ListArgs,
+    Page,
+    SearchableListArgs,
+    SortField,
+    envelope,
+    filter_values,
+    paginate,
+)
+from crm.database import db
+from crm.models import Contact, Employment, Partner
+from crm.models.enums import ContactStatus, LegalBasis, Salutation
+from crm.services.contacts import check_legal_basis, update_employment_history
 
-blp = Blueprint("contacts", __name__, url_prefix="/api/v1/_contacts")
+blp = Blueprint(
+    "contacts",
+    __name__,
+    url_prefix="/api/v1/contacts",
+    description="Ansprechpersonen: the people the municipality works with at its partners. "
+    "Personal data under the DSGVO: every contact has a legal basis.",
+)
+
+
+class ContactSchema(ResourceSchema):
+    salutation = enum(Salutation)
+    title = text(50, metadata={"example": "Dr."})
+    given_name = text(100, metadata={"example": "Ayşe"})
+    family_name = text(100, required=True, metadata={"example": "Schäfer"})
+    function = text(200, metadata={"example": "Integrationsbeauftragte"})
+    partner_id = Ref(
+        Partner,
+        allow_none=True,
+        metadata={"description": "Where the contact works; a change is kept in `employments`."},
+    )
+    email = email(metadata={"example": "a.schaefer@example.org"})
+    phone = phone_number()
+    mobile = phone_number(metadata={"example": "+49 171 2345678"})
+    preferred_language = language_code(allow_none=True)
+    notes = text(10_000)
+    status = enum(
+        ContactStatus,
+        nullable=False,
+        metadata={"description": "`archived` for people no longer in contact; default `active`."},
+    )
+    legal_basis = enum(
+        LegalBasis,
+        required=True,
+        metadata={"description": "Why the data may be kept (Art. 6 Abs. 1 DSGVO)."},
+    )
+    consent_given_on = fields.Date(
+        allow_none=True, metadata={"description": "Required with `consent`."}
+    )
+    consent_source = text(
+        200,
+        metadata={"description": "Required with `consent`.", "example": "Einwilligungsformular"},
+    )
+    review_on = fields.Date(
+        allow_none=True, metadata={"description": "When to review whether to keep the data."}
+    )
+
+
+class ContactPatchSchema(MergePatch, ContactSchema):
+    pass
+
+
+class ContactListArgs(ListArgs):
+    partner_id = fields.List(fields.UUID())
+    status = fields.List(fields.Enum(ContactStatus, by_value=True))
+    legal_basis = fields.List(fields.Enum(LegalBasis, by_value=True))
+    sort = SortField(("family_name", "created_at", "updated_at"))
+
+
+class ContactSearchSchema(ContactListArgs, SearchableListArgs):
+    """The list's filters and `q`, sent as a JSON body so that names stay out of URLs."""
+
+
+class EmploymentSchema(ma.Schema):
+    id = fields.UUID(dump_only=True)
+    partner_id = fields.UUID(dump_only=True)
+    function = fields.String(dump_only=True)
+    start_date = fields.Date(dump_only=True)
+    end_date = fields.Date(dump_only=True, metadata={"description": "Empty while current."})
+
+
+class EmploymentListArgs(ListArgs):
+    class Meta:
+        exclude = ("updated_since",)
+
+
+ContactPageSchema = envelope(ContactSchema)
+
+SORTABLE = {
+    "family_name": Contact.sort_name,
+    "created_at": Contact.created_at,
+    "updated_at": Contact.updated_at,
+}
+
+
+def _conditions(args: dict) -> list:
+    return [
+        column.in_(args[name])
+        for column, name in (
+            (Contact.partner_id, "partner_id"),
+            (Contact.status, "status"),
+            (Contact.legal_basis, "legal_basis"),
+        )
+        if filter_values(args.get(name))
+    ]
+
+
+def _contacts(args: dict) -> Page:
+    return paginate(
+        select(Contact),
+        args,
+        conditions=_conditions(args),
+        sortable=SORTABLE,
+        default_sort="family_name",
+    )
+
+
+@blp.route("")
+class Contacts(MethodView):
+    @blp.arguments(ContactListArgs, location="query")
+    @blp.response(200, ContactPageSchema)
+    def get(self, args):
+        """List contacts (Ansprechpersonen)
+
+        Filter by partner, status and legal basis. To search by name, e-mail or
+        function, use `POST /api/v1/contacts/search`: names do not belong in URLs.
+        """
+        return _contacts(args)
+
+    @blp.arguments(ContactSchema)
+    @blp.response(201, ContactSchema)
+    def post(self, data):
+        """Create a contact
+
+        Creates an Ansprechperson. With `partner_id`, an employment at that partner
+        opens today. With the legal basis `consent`, `consent_given_on` and
+        `consent_source` are required.
+        """
+        contact = create(Contact, data)
+        check_legal_basis(contact)
+        update_employment_history(contact)
+        db.session.commit()
+        return item_response(contact, 201)
+
+
+@blp.route("/search")
+@blp.reads
+class ContactSearch(MethodView):
+    @blp.arguments(ContactSearchSchema)
+    @blp.response(200, ContactPageSchema)
+    def post(self, args):
+        """Search contacts
+
+        Searches Ansprechpersonen by name, e-mail and function (`q`, accent- and
+        case-insensitive), with the filters of the list. Viewers may search. The page
+        links would be URLs that cannot carry the body, so `links` holds `self` only:
+        for another page, post the same body with another `page`.
+        """
+        page = _contacts(args)
+        return {
+            "data": page.data,
+            "pagination": page.pagination,
+            "links": {"self": request.base_url},
+        }
+
+
+@blp.route("/<uuid:contact_id>")
+class ContactItem(MethodView):
+    @blp.response(200, ContactSchema)
+    def get(self, contact_id):
+        """Get a contact"""
+        return item_response(get_or_404(Contact, contact_id))
+
+    @blp.arguments(ContactPatchSchema)
+    @blp.response(200, ContactSchema)
+    def patch(self, changes, contact_id):
+        """Change a contact (JSON Merge Patch)
+
+        A new `partner_id` closes the current employment today and opens one at the new
+        partner; `null` closes it. With the legal basis `consent`, the record as a whole
+        must keep `consent_given_on` and `consent_source`.
+        """
+        contact = update(get_or_404(Contact, contact_id), changes)
+        check_legal_basis(contact)
+        update_employment_history(contact)
+        db.session.commit()
+        return item_response(contact)
+
+    @blp.response(204)
+    def delete(self, contact_id):
+        """Delete a contact
+
+        Erases an Ansprechperson and the employment history. Refused with 409, naming
+        the records, while a membership (Mitgliedschaft), an agreement party or a
+        steering group (Steuerungsgruppe) refers to the contact.
+        """
+        delete(get_or_404(Contact, contact_id))
+        db.session.commit()
+
+
+@blp.route("/<uuid:contact_id>/employments")
+class ContactEmployments(MethodView):
+    @blp.arguments(EmploymentListArgs, location="query")
+    @blp.response(200, envelope(EmploymentSchema))
+    def get(self, args, contact_id):
+        """List a contact's employments
+
+        Where the Ansprechperson worked when, oldest first; the current employment has
+        no `end_date`.
+        """
+        contact = get_or_404(Contact, contact_id)
+        # Within one day, the employment that was closed comes before the one that opened.
+        in_order = select(Employment).order_by(Employment.start_date, Employment.end_date.is_(None))
+        return paginate(
+            in_order,
+            args,
+            conditions=[Employment.contact_id == contact.id],
+            sortable={"start_date": Employment.start_date},
+            default_sort="start_date",
+        )

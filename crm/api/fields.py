@@ -30,9 +30,11 @@ def optional(field_class: type[fields.Field], **kwargs) -> fields.Field:
     return field_class(allow_none=True, **kwargs)
 
 
-def enum(enum_class, *, required: bool = False, **kwargs) -> fields.Enum:
+def enum(enum_class, *, required: bool = False, nullable: bool = True, **kwargs) -> fields.Enum:
+    """An enumeration by value. `nullable=False` for an optional field whose column has a
+    default but may not be cleared (`status`)."""
     return fields.Enum(
-        enum_class, by_value=True, required=required, allow_none=not required, **kwargs
+        enum_class, by_value=True, required=required, allow_none=nullable and not required, **kwargs
     )
 
 

@@ -49,7 +49,9 @@ class PartnerSchema(ResourceSchema):
     )
     sector = enum(Sector, required=True)
     status = enum(
-        PartnerStatus, metadata={"description": "`archived` instead of deleting a partner."}
+        PartnerStatus,
+        nullable=False,
+        metadata={"description": "`archived` instead of deleting a partner."},
     )
     street = text(200, metadata={"example": "Gräfestraße 24"})
     postal_code = fields.String(

@@ -173,3 +173,19 @@ def test_anonymous_gets_401_with_www_authenticate(anonymous):
 def test_wrong_key_gets_401(anonymous):
     response = anonymous.get("/api/v1/partners", headers={"Authorization": "Bearer crm_nope"})
     assert response.status_code == 401
+
+
+def test_patch_accepts_the_merge_patch_media_type(client, session):
+    partner = make_partner(session, name="Alt")
+    response = client.patch(
+        f"/api/v1/partners/{partner.id}",
+        data='{"name": "Neu"}',
+        headers={"If-Match": '"v1"', "Content-Type": "application/merge-patch+json"},
+    )
+    assert (response.status_code, response.json["name"]) == (200, "Neu")
+
+
+def test_patch_null_status_is_refused(client, session):
+    partner = make_partner(session)
+    response = patch(client, partner.id, {"status": None})
+    assert (response.status_code, list(response.json["errors"])) == (422, ["status"])
