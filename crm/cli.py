@@ -1,16 +1,21 @@
 """`flask crm ...`: the schema, API keys and the demo set-up."""
 
+import os
+from pathlib import Path
+
 import click
 from flask import current_app
+from flask.cli import AppGroup
 from sqlalchemy import select
 
 from crm import schema
 from crm.auth import create_api_key, revoke_api_key
 from crm.database import db
+from crm.demo import ensure_demo_admin_key, load_demo_data_once
 from crm.models import ApiKey
 from crm.models.enums import ApiRole
 
-crm_cli = click.Group("crm", help="Kooperationspartner-CRM administration.")
+crm_cli = AppGroup("crm", help="Kooperationspartner-CRM administration.")
 
 
 @crm_cli.group("db")
@@ -62,3 +67,24 @@ def api_key_revoke(name: str) -> None:
     revoke_api_key(key)
     db.session.commit()
     click.echo(f"Revoked '{name}'.")
+
+
+@crm_cli.command("demo")
+def demo() -> None:
+    """Migrate, load the demo data into an empty database, and print an admin key."""
+    schema.upgrade(current_app.config["DATABASE_URL"])
+    loaded = load_demo_data_once(db.session)
+    key_file = Path(current_app.instance_path) / "demo-admin-key.txt"
+    key = ensure_demo_admin_key(db.session, key_file)
+    db.session.commit()
+    click.echo(
+        "Loaded the demo data."
+        if loaded
+        else "The database has partners already: demo data not loaded again."
+    )
+    port = os.environ.get("PORT", "5000")
+    click.echo(f"""
+Swagger UI:     http://127.0.0.1:{port}/docs
+Admin API key:  {key}
+                (kept in {key_file}; paste it under "Authorize")
+""")

@@ -10,13 +10,12 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import Connection, Engine, make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm import create_app, schema
 from crm.auth import create_api_key
-from crm.database import make_engine
 from crm.models.enums import ApiRole
 
 POSTGRES_URL = os.environ.get(
@@ -58,16 +57,16 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Flask:
+def app(database_url: str) -> Iterator[Flask]:
     schema.upgrade(database_url)
-    return create_app({"DATABASE_URL": database_url, "TESTING": True})
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    yield app
+    app.extensions["crm.engine"].dispose()
 
 
 @pytest.fixture(scope="session")
-def engine(app: Flask):
-    engine = make_engine(app.config["DATABASE_URL"])
-    yield engine
-    engine.dispose()
+def engine(app: Flask) -> Engine:
+    return app.extensions["crm.engine"]
 
 
 @pytest.fixture

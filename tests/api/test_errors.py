@@ -52,7 +52,8 @@ def failing_client(database_url):
     def boom():
         raise RuntimeError("secret internals: SELECT * FROM contacts")
 
-    return app.test_client()
+    yield app.test_client()
+    app.extensions["crm.engine"].dispose()
 
 
 def test_unexpected_error_is_500_problem_without_internals(failing_client):
