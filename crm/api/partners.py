@@ -1,5 +1,7 @@
 """/api/v1/partners: Kooperationspartner, the organisations the municipality works with."""
 
+from datetime import date
+
 import marshmallow as ma
 from flask.views import MethodView
 from marshmallow import fields, validate
@@ -24,6 +26,7 @@ from crm.database import db
 from crm.models import Membership, Municipality, Partner, PartnerKind, TargetGroup, Topic
 from crm.models.enums import PartnerStatus, Sector
 from crm.models.vocabulary import association_links
+from crm.services.memberships import in_force_on
 
 blp = Blueprint(
     "partners",
@@ -130,7 +133,7 @@ def _conditions(args: dict) -> list:
             Partner.id.in_(
                 select(Membership.partner_id).where(
                     Membership.steering_group_id.in_(args["steering_group_id"]),
-                    Membership.end_date.is_(None),
+                    in_force_on(date.today()),
                 )
             )
         )

@@ -1,12 +1,12 @@
 """Listing partners: the envelope, filters, search, sorting and statement counts."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event
 
-from crm.models import Municipality
-from crm.models.enums import PartnerStatus, Sector
+from crm.models import Membership, Municipality, SteeringGroup
+from crm.models.enums import MembershipRole, PartnerStatus, Sector, SteeringGroupKind
 from tests.factories import make_partner, topic
 
 
@@ -140,3 +140,26 @@ def test_list_statement_count_does_not_grow_with_the_page(client, session, conne
     body = client.get("/api/v1/partners?page_size=100").json
     assert len(body["data"]) == 100
     assert len(statements) == small_page
+
+
+def test_filter_by_steering_group_counts_only_current_members(client, session):
+    group = SteeringGroup(name="Runder Tisch", kind=SteeringGroupKind.round_table)
+    session.add(group)
+    today = date.today()
+    for name, start, end in (
+        ("Aktuell", today - timedelta(days=30), None),
+        ("Ausgeschieden", today - timedelta(days=30), today - timedelta(days=1)),
+        ("Kommt noch", today + timedelta(days=30), None),
+    ):
+        partner = make_partner(session, name=name)
+        session.add(
+            Membership(
+                steering_group=group,
+                partner_id=partner.id,
+                role=MembershipRole.member,
+                start_date=start,
+                end_date=end,
+            )
+        )
+    session.flush()
+    assert names(client.get(f"/api/v1/partners?steering_group_id={group.id}")) == ["Aktuell"]
