@@ -6,13 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm.api.blueprint import Blueprint
-from crm.api.fields import MergePatch, Ref, RefList, ResourceSchema, enum, span_end, text
+from crm.api.fields import ClassifiedSchema, MergePatch, Ref, ResourceSchema, enum, span_end, text
 from crm.api.items import create, delete, get_or_404, item_response, update
-from crm.api.listing import SearchableListArgs, SortField, envelope, filter_values, paginate
+from crm.api.listing import SearchableListArgs, SortField, envelope, equality_filters, paginate
 from crm.database import db
-from crm.models import Agreement, AgreementParty, SteeringGroup, TargetGroup, Topic
+from crm.models import Agreement, AgreementParty, SteeringGroup
 from crm.models.enums import AgreementKind, AgreementStatus
-from crm.models.vocabulary import association_links
 from crm.services.agreements import require_parties_to_take_effect
 
 blp = Blueprint(
@@ -24,7 +23,7 @@ blp = Blueprint(
 )
 
 
-class AgreementSchema(ResourceSchema):
+class AgreementSchema(ResourceSchema, ClassifiedSchema):
     title = text(300, required=True, metadata={"example": "Kooperationsmodell Migrantenklasse 18+"})
     reference_number = text(
         100,
@@ -47,8 +46,6 @@ class AgreementSchema(ResourceSchema):
         validate=validate.Range(min=0, max=3650),
         metadata={"description": "Kündigungsfrist in days.", "example": 90},
     )
-    topic_ids = RefList(Topic, attribute="topics")
-    target_group_ids = RefList(TargetGroup, attribute="target_groups")
     steering_group_id = Ref(
         SteeringGroup,
         allow_none=True,
@@ -88,22 +85,18 @@ SORTABLE = {
 }
 
 
+FILTERS = {
+    "status": Agreement.status,
+    "kind": Agreement.kind,
+    "steering_group_id": Agreement.steering_group_id,
+    "topic_id": Agreement.topics,
+    "target_group_id": Agreement.target_groups,
+}
+
+
 def _conditions(args: dict) -> list:
-    conditions = []
-    for column, values in (
-        (Agreement.status, args.get("status")),
-        (Agreement.kind, args.get("kind")),
-        (Agreement.steering_group_id, args.get("steering_group_id")),
-    ):
-        if filter_values(values):
-            conditions.append(column.in_(values))
-    for relation, values in (
-        (Agreement.topics, args.get("topic_id")),
-        (Agreement.target_groups, args.get("target_group_id")),
-    ):
-        if filter_values(values):
-            conditions.append(association_links(relation, values))
-    if filter_values(args.get("partner_id")):
+    conditions = equality_filters(args, FILTERS)
+    if args.get("partner_id"):
         conditions.append(
             Agreement.id.in_(
                 select(AgreementParty.agreement_id).where(

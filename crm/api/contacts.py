@@ -24,7 +24,7 @@ from crm.api.listing import (
     SearchableListArgs,
     SortField,
     envelope,
-    filter_values,
+    equality_filters,
     paginate,
 )
 from crm.database import db
@@ -116,23 +116,18 @@ SORTABLE = {
 }
 
 
-def _conditions(args: dict) -> list:
-    return [
-        column.in_(args[name])
-        for column, name in (
-            (Contact.partner_id, "partner_id"),
-            (Contact.status, "status"),
-            (Contact.legal_basis, "legal_basis"),
-        )
-        if filter_values(args.get(name))
-    ]
+FILTERS = {
+    "partner_id": Contact.partner_id,
+    "status": Contact.status,
+    "legal_basis": Contact.legal_basis,
+}
 
 
 def _contacts(args: dict) -> Page:
     return paginate(
         select(Contact),
         args,
-        conditions=_conditions(args),
+        conditions=equality_filters(args, FILTERS),
         sortable=SORTABLE,
         default_sort="family_name",
     )

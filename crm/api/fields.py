@@ -10,6 +10,7 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from crm.database import db
+from crm.models import TargetGroup, Topic
 from crm.models.base import singular
 
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -115,6 +116,19 @@ class ResourceSchema(ma.Schema):
     id = fields.UUID(dump_only=True)
     created_at = Timestamp(dump_only=True)
     updated_at = Timestamp(dump_only=True)
+
+
+class ClassifiedSchema(ma.Schema):
+    """Topics (Handlungsfelder) and target groups (Zielgruppen), by id."""
+
+    topic_ids = RefList(
+        Topic, attribute="topics", metadata={"description": "Ids from /api/v1/topics."}
+    )
+    target_group_ids = RefList(
+        TargetGroup,
+        attribute="target_groups",
+        metadata={"description": "Ids from /api/v1/target-groups."},
+    )
 
 
 class MergePatch:

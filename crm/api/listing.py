@@ -9,6 +9,7 @@ import marshmallow as ma
 from flask import request
 from marshmallow import fields, validate
 from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy.orm import RelationshipProperty
 from werkzeug.urls import urlencode
 
 from crm.database import db
@@ -63,9 +64,24 @@ class SearchableListArgs(ListArgs):
     )
 
 
-def filter_values(values: list | None) -> list | None:
-    """Repeated parameters mean "any of"; absent means no filter."""
-    return values or None
+def equality_filters(args: Mapping[str, Any], fields: Mapping[str, Any]) -> list:
+    """Filters named after fields: `kind=chamber&kind=job_centre` means "kind is any of".
+
+    `fields` maps a parameter to a column, or to a many-to-many relationship
+    (`"topic_id": Partner.topics`), which matches records linked to any of the ids; as an
+    EXISTS, so that no record appears twice.
+    """
+    conditions = []
+    for name, target in fields.items():
+        values = args.get(name)
+        if not values:
+            continue
+        if isinstance(getattr(target, "property", None), RelationshipProperty):
+            linked = target.property.mapper.class_
+            conditions.append(target.any(linked.id.in_(values)))
+        else:
+            conditions.append(target.in_(values))
+    return conditions
 
 
 class PaginationSchema(ma.Schema):

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from crm.api.blueprint import Blueprint
 from crm.api.fields import MergePatch, Ref, ResourceSchema, enum, span_end, text
 from crm.api.items import create, delete, get_or_404, item_response, update
-from crm.api.listing import ListArgs, SortField, envelope, filter_values, paginate
+from crm.api.listing import ListArgs, SortField, envelope, equality_filters, paginate
 from crm.database import db
 from crm.models import Contact, Membership, Partner, SteeringGroup
 from crm.models.enums import MembershipRole
@@ -83,14 +83,11 @@ SORTABLE = {
 }
 
 
+FILTERS = {"role": Membership.role, "partner_id": Membership.partner_id}
+
+
 def _conditions(group: SteeringGroup, args: dict) -> list:
-    conditions = [Membership.steering_group_id == group.id]
-    for column, values in (
-        (Membership.role, args.get("role")),
-        (Membership.partner_id, args.get("partner_id")),
-    ):
-        if filter_values(values):
-            conditions.append(column.in_(values))
+    conditions = [Membership.steering_group_id == group.id, *equality_filters(args, FILTERS)]
     if args.get("as_of"):
         conditions.append(in_force_on(args["as_of"]))
     if args.get("current") is not None:

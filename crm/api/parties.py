@@ -7,7 +7,7 @@ from sqlalchemy import select
 from crm.api.blueprint import Blueprint
 from crm.api.fields import MergePatch, Ref, ResourceSchema, enum, span_end
 from crm.api.items import create, delete, get_or_404, item_response, update
-from crm.api.listing import ListArgs, SortField, envelope, filter_values, paginate
+from crm.api.listing import ListArgs, SortField, envelope, equality_filters, paginate
 from crm.database import db
 from crm.models import Agreement, AgreementParty, Contact, Partner
 from crm.models.enums import PartyRole
@@ -64,14 +64,11 @@ SORTABLE = {
 }
 
 
+FILTERS = {"role": AgreementParty.role, "partner_id": AgreementParty.partner_id}
+
+
 def _conditions(agreement: Agreement, args: dict) -> list:
-    conditions = [AgreementParty.agreement_id == agreement.id]
-    for column, values in (
-        (AgreementParty.role, args.get("role")),
-        (AgreementParty.partner_id, args.get("partner_id")),
-    ):
-        if filter_values(values):
-            conditions.append(column.in_(values))
+    conditions = [AgreementParty.agreement_id == agreement.id, *equality_filters(args, FILTERS)]
     if args.get("current") is not None:
         left = AgreementParty.left_on.is_not(None)
         conditions.append(~left if args["current"] else left)

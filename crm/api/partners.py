@@ -10,6 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from crm.api.blueprint import Blueprint
 from crm.api.fields import (
+    ClassifiedSchema,
     MergePatch,
     RefList,
     ResourceSchema,
@@ -21,11 +22,10 @@ from crm.api.fields import (
     text,
 )
 from crm.api.items import create, delete, get_or_404, item_response, update
-from crm.api.listing import SearchableListArgs, SortField, envelope, filter_values, paginate
+from crm.api.listing import SearchableListArgs, SortField, envelope, equality_filters, paginate
 from crm.database import db
-from crm.models import Membership, Municipality, Partner, PartnerKind, TargetGroup, Topic
+from crm.models import Membership, Municipality, Partner, PartnerKind
 from crm.models.enums import PartnerStatus, Sector
-from crm.models.vocabulary import association_links
 from crm.services.memberships import in_force_on
 
 blp = Blueprint(
@@ -42,7 +42,7 @@ class ExternalIdSchema(ma.Schema):
     value = text(100, required=True, metadata={"example": "VR 1234"})
 
 
-class PartnerSchema(ResourceSchema):
+class PartnerSchema(ResourceSchema, ClassifiedSchema):
     name = text(200, required=True, metadata={"example": "Handwerkskammer Halle (Saale)"})
     short_name = text(50, metadata={"example": "HWK Halle"})
     kind = VocabularyCode(
@@ -81,8 +81,6 @@ class PartnerSchema(ResourceSchema):
         validate=validate.Length(max=20),
         metadata={"description": "Register numbers and ids in other systems."},
     )
-    topic_ids = RefList(Topic, attribute="topics")
-    target_group_ids = RefList(TargetGroup, attribute="target_groups")
     notes = text(10_000)
 
 
@@ -112,23 +110,19 @@ SORTABLE = {
 }
 
 
+FILTERS = {
+    "kind": Partner.kind,
+    "sector": Partner.sector,
+    "status": Partner.status,
+    "topic_id": Partner.topics,
+    "target_group_id": Partner.target_groups,
+    "municipality_id": Partner.municipalities,
+}
+
+
 def _conditions(args: dict) -> list:
-    conditions = []
-    for column, values in (
-        (Partner.kind, args.get("kind")),
-        (Partner.sector, args.get("sector")),
-        (Partner.status, args.get("status")),
-    ):
-        if filter_values(values):
-            conditions.append(column.in_(values))
-    for relation, values in (
-        (Partner.topics, args.get("topic_id")),
-        (Partner.target_groups, args.get("target_group_id")),
-        (Partner.municipalities, args.get("municipality_id")),
-    ):
-        if filter_values(values):
-            conditions.append(association_links(relation, values))
-    if filter_values(args.get("steering_group_id")):
+    conditions = equality_filters(args, FILTERS)
+    if args.get("steering_group_id"):
         conditions.append(
             Partner.id.in_(
                 select(Membership.partner_id).where(

@@ -8,13 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm.api.blueprint import Blueprint
-from crm.api.fields import MergePatch, Ref, RefList, ResourceSchema, enum, span_end, text
+from crm.api.fields import ClassifiedSchema, MergePatch, Ref, ResourceSchema, enum, span_end, text
 from crm.api.items import create, delete, get_or_404, item_response, update
-from crm.api.listing import SearchableListArgs, SortField, envelope, filter_values, paginate
+from crm.api.listing import SearchableListArgs, SortField, envelope, equality_filters, paginate
 from crm.database import db
-from crm.models import Contact, Membership, Partner, SteeringGroup, TargetGroup, Topic
+from crm.models import Contact, Membership, Partner, SteeringGroup
 from crm.models.enums import SteeringGroupKind, SteeringGroupStatus
-from crm.models.vocabulary import association_links
 from crm.services.memberships import in_force_on
 
 blp = Blueprint(
@@ -26,7 +25,7 @@ blp = Blueprint(
 )
 
 
-class SteeringGroupSchema(ResourceSchema):
+class SteeringGroupSchema(ResourceSchema, ClassifiedSchema):
     name = text(200, required=True, metadata={"example": "Willkommen bei Freunden"})
     short_name = text(50, metadata={"example": "WbF"})
     kind = enum(
@@ -51,8 +50,6 @@ class SteeringGroupSchema(ResourceSchema):
             "example": "Willkommen bei Freunden",
         },
     )
-    topic_ids = RefList(Topic, attribute="topics")
-    target_group_ids = RefList(TargetGroup, attribute="target_groups")
     coordinating_partner_id = Ref(
         Partner,
         allow_none=True,
@@ -89,21 +86,17 @@ SORTABLE = {
 }
 
 
+FILTERS = {
+    "kind": SteeringGroup.kind,
+    "status": SteeringGroup.status,
+    "topic_id": SteeringGroup.topics,
+    "target_group_id": SteeringGroup.target_groups,
+}
+
+
 def _conditions(args: dict) -> list:
-    conditions = []
-    for column, values in (
-        (SteeringGroup.kind, args.get("kind")),
-        (SteeringGroup.status, args.get("status")),
-    ):
-        if filter_values(values):
-            conditions.append(column.in_(values))
-    for relation, values in (
-        (SteeringGroup.topics, args.get("topic_id")),
-        (SteeringGroup.target_groups, args.get("target_group_id")),
-    ):
-        if filter_values(values):
-            conditions.append(association_links(relation, values))
-    if filter_values(args.get("partner_id")):
+    conditions = equality_filters(args, FILTERS)
+    if args.get("partner_id"):
         conditions.append(
             SteeringGroup.id.in_(
                 select(Membership.steering_group_id).where(

@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.database import Base
 from crm.models.base import Resource, Searchable, enum_column
 from crm.models.enums import AgreementKind, AgreementStatus, PartyRole
-from crm.models.vocabulary import TargetGroup, Topic, association_table
+from crm.models.vocabulary import Classified
 
 
-class Agreement(Resource, Searchable, Base):
+class Agreement(Resource, Searchable, Classified, Base):
     __tablename__ = "agreements"
     __search_fields__ = ("title", "reference_number")
     __sort_name_field__ = "title"
@@ -39,13 +39,6 @@ class Agreement(Resource, Searchable, Base):
     )
     notes: Mapped[str | None] = mapped_column(Text)
 
-    topics: Mapped[list[Topic]] = relationship(
-        secondary=association_table("agreements", "topics"), order_by=Topic.sort_name
-    )
-    target_groups: Mapped[list[TargetGroup]] = relationship(
-        secondary=association_table("agreements", "target_groups"),
-        order_by=TargetGroup.sort_name,
-    )
     parties: Mapped[list["AgreementParty"]] = relationship(
         back_populates="agreement", passive_deletes=True, order_by="AgreementParty.joined_on"
     )

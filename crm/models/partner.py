@@ -6,10 +6,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.database import Base
 from crm.models.base import Resource, Searchable, enum_column
 from crm.models.enums import PartnerStatus, Sector
-from crm.models.vocabulary import Municipality, TargetGroup, Topic, association_table
+from crm.models.vocabulary import Classified, Municipality, association_table
 
 
-class Partner(Resource, Searchable, Base):
+class Partner(Resource, Searchable, Classified, Base):
     __tablename__ = "partners"
     __search_fields__ = ("name", "short_name", "town")
 
@@ -30,12 +30,6 @@ class Partner(Resource, Searchable, Base):
     external_ids: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     notes: Mapped[str | None] = mapped_column(Text)
 
-    topics: Mapped[list[Topic]] = relationship(
-        secondary=association_table("partners", "topics"), order_by=Topic.sort_name
-    )
-    target_groups: Mapped[list[TargetGroup]] = relationship(
-        secondary=association_table("partners", "target_groups"), order_by=TargetGroup.sort_name
-    )
     municipalities: Mapped[list[Municipality]] = relationship(
         secondary=association_table("partners", "municipalities"),
         order_by=Municipality.sort_name,

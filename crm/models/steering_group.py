@@ -9,10 +9,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.database import Base
 from crm.models.base import Resource, Searchable, enum_column
 from crm.models.enums import MembershipRole, SteeringGroupKind, SteeringGroupStatus
-from crm.models.vocabulary import TargetGroup, Topic, association_table
+from crm.models.vocabulary import Classified
 
 
-class SteeringGroup(Resource, Searchable, Base):
+class SteeringGroup(Resource, Searchable, Classified, Base):
     __tablename__ = "steering_groups"
     __search_fields__ = ("name", "short_name", "purpose", "funding_programme")
     __spans__ = (("founded_on", "dissolved_on"),)
@@ -40,14 +40,6 @@ class SteeringGroup(Resource, Searchable, Base):
         ForeignKey("contacts.id"), index=True
     )
     notes: Mapped[str | None] = mapped_column(Text)
-
-    topics: Mapped[list[Topic]] = relationship(
-        secondary=association_table("steering_groups", "topics"), order_by=Topic.sort_name
-    )
-    target_groups: Mapped[list[TargetGroup]] = relationship(
-        secondary=association_table("steering_groups", "target_groups"),
-        order_by=TargetGroup.sort_name,
-    )
 
 
 class Membership(Resource, Base):

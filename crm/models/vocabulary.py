@@ -1,7 +1,7 @@
 """Managed vocabularies: lists that administrators extend, with German and English labels."""
 
-from sqlalchemy import Column, ColumnElement, ForeignKey, String, Table, Text
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from crm.database import Base
 from crm.models.base import Resource, Searchable, singular
@@ -61,7 +61,19 @@ def association_table(owner_table: str, vocabulary_table: str) -> Table:
     )
 
 
-def association_links(relationship, vocabulary_ids) -> ColumnElement[bool]:
-    """Owners linked to any of `vocabulary_ids` through a many-to-many `relationship`
-    (`Partner.topics`): an EXISTS, so that no owner appears twice."""
-    return relationship.any(relationship.property.mapper.class_.id.in_(vocabulary_ids))
+class Classified:
+    """What a resource works on (topics, Handlungsfelder) and for whom (target groups,
+    Zielgruppen), each through a link table of its own."""
+
+    @declared_attr
+    def topics(cls) -> Mapped[list[Topic]]:
+        return relationship(
+            secondary=association_table(cls.__tablename__, "topics"), order_by=Topic.sort_name
+        )
+
+    @declared_attr
+    def target_groups(cls) -> Mapped[list[TargetGroup]]:
+        return relationship(
+            secondary=association_table(cls.__tablename__, "target_groups"),
+            order_by=TargetGroup.sort_name,
+        )
