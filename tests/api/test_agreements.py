@@ -6,43 +6,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from crm.models import Agreement, AgreementParty, SteeringGroup, TargetGroup
-from crm.models.enums import AgreementKind, AgreementStatus, PartyRole, SteeringGroupKind
-from tests.factories import make_partner, topic
+from crm.models import Agreement, AgreementParty, TargetGroup
+from crm.models.enums import AgreementKind, AgreementStatus
+from tests.factories import MISSING_ID, make_agreement, make_group, make_partner, make_party, topic
 
 NEW_AGREEMENT = {"title": "Migrantenklasse 18+", "kind": "cooperation_agreement"}
-MISSING_ID = "6b1f0c6e-0000-4000-8000-000000000000"
-
-
-def make_agreement(session, **fields) -> Agreement:
-    agreement = Agreement(
-        **{"title": "Kooperationsvereinbarung", "kind": AgreementKind.cooperation_agreement}
-        | fields
-    )
-    session.add(agreement)
-    session.flush()
-    return agreement
-
-
-def make_party(session, agreement, **fields) -> AgreementParty:
-    party = AgreementParty(
-        **{
-            "agreement_id": agreement.id,
-            "partner_id": make_partner(session).id,
-            "role": PartyRole.party,
-        }
-        | fields
-    )
-    session.add(party)
-    session.flush()
-    return party
-
-
-def make_steering_group(session) -> SteeringGroup:
-    group = SteeringGroup(name="Willkommen bei Freunden", kind=SteeringGroupKind.steering_group)
-    session.add(group)
-    session.flush()
-    return group
 
 
 def patch(client, agreement_id, changes, etag='"v1"'):
@@ -70,7 +38,7 @@ def test_create_defaults_status_to_draft(client):
 
 
 def test_create_stores_dates_and_links(client, session):
-    group = make_steering_group(session)
+    group = make_group(session)
     language = topic(session, "language")
     body = {
         "signed_on": "2017-07-20",
@@ -322,7 +290,7 @@ def test_filter_by_current_party(client, session):
 
 
 def test_filter_by_steering_group(client, session):
-    group = make_steering_group(session)
+    group = make_group(session)
     make_agreement(session, title="Gremium", steering_group_id=group.id)
     make_agreement(session, title="Ohne")
     assert titles(client.get(f"/api/v1/agreements?steering_group_id={group.id}")) == ["Gremium"]

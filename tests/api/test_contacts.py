@@ -10,7 +10,6 @@ from crm.models import (
     Contact,
     Employment,
     Membership,
-    SteeringGroup,
 )
 from crm.models.enums import (
     AgreementKind,
@@ -18,9 +17,8 @@ from crm.models.enums import (
     LegalBasis,
     MembershipRole,
     PartyRole,
-    SteeringGroupKind,
 )
-from tests.factories import make_contact, make_partner
+from tests.factories import make_contact, make_group, make_partner
 
 NEW_CONTACT = {"given_name": "Ayşe", "family_name": "Schäfer", "legal_basis": "public_task"}
 CONSENT = {"legal_basis": "consent", "consent_given_on": "2024-05-02", "consent_source": "Formular"}
@@ -50,15 +48,6 @@ def employments_of(session, contact_id):
         ((e.partner_id, e.function, e.start_date, e.end_date) for e in rows),
         key=lambda row: (row[2], row[3] is None),
     )
-
-
-def make_steering_group(session, **fields):
-    group = SteeringGroup(
-        **{"name": "Willkommen bei Freunden", "kind": SteeringGroupKind.steering_group} | fields
-    )
-    session.add(group)
-    session.flush()
-    return group
 
 
 # Create
@@ -283,7 +272,7 @@ def test_delete_without_if_match_answers_428(client, session):
 def test_delete_contact_in_membership_answers_409_naming_it(client, session):
     contact = make_contact(session)
     membership = Membership(
-        steering_group_id=make_steering_group(session).id,
+        steering_group_id=make_group(session).id,
         partner_id=make_partner(session).id,
         deputy_contact_id=contact.id,
         role=MembershipRole.member,
@@ -300,7 +289,7 @@ def test_delete_contact_in_membership_answers_409_naming_it(client, session):
 
 def test_delete_coordinator_of_steering_group_answers_409_naming_it(client, session):
     contact = make_contact(session)
-    group = make_steering_group(session, coordinating_contact_id=contact.id)
+    group = make_group(session, coordinating_contact_id=contact.id)
     response = delete(client, contact.id)
     assert response.json["references"] == [
         {"resource": "steering_group", "id": str(group.id), "via": "coordinating_contact_id"}

@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from crm.models import Membership
 from crm.models.enums import MembershipRole
-from tests.api.test_steering_groups import MISSING_ID, make_group, make_membership
-from tests.factories import make_contact, make_partner
+from tests.factories import MISSING_ID, make_contact, make_group, make_membership, make_partner
 
 TODAY = date.today()
 

@@ -9,8 +9,14 @@ from sqlalchemy import select
 
 from crm.models import AgreementParty, TargetGroup
 from crm.models.enums import AgreementStatus, PartyRole, Sector
-from tests.api.test_agreements import MISSING_ID, make_agreement, make_party
-from tests.factories import make_contact, make_partner, topic
+from tests.factories import (
+    MISSING_ID,
+    make_agreement,
+    make_contact,
+    make_partner,
+    make_party,
+    topic,
+)
 
 
 def parties_url(agreement, party=None) -> str:

@@ -6,42 +6,23 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
-from crm.models import Agreement, Membership, SteeringGroup, TargetGroup
+from crm.models import Agreement, SteeringGroup, TargetGroup
 from crm.models.enums import (
     AgreementKind,
-    MembershipRole,
     SteeringGroupKind,
     SteeringGroupStatus,
 )
-from tests.factories import make_contact, make_partner, topic
+from tests.factories import (
+    MISSING_ID,
+    make_contact,
+    make_group,
+    make_membership,
+    make_partner,
+    topic,
+)
 
 URL = "/api/v1/steering-groups"
 NEW_GROUP = {"name": "Willkommen bei Freunden", "kind": "steering_group"}
-MISSING_ID = "6b1f0c6e-0000-4000-8000-000000000000"
-
-
-def make_group(session, **fields) -> SteeringGroup:
-    group = SteeringGroup(
-        **{"name": "Steuerungsgruppe", "kind": SteeringGroupKind.steering_group} | fields
-    )
-    session.add(group)
-    session.flush()
-    return group
-
-
-def make_membership(session, group, partner, **fields) -> Membership:
-    membership = Membership(
-        **{
-            "steering_group_id": group.id,
-            "partner_id": partner.id,
-            "role": MembershipRole.member,
-            "start_date": date(2016, 5, 1),
-        }
-        | fields
-    )
-    session.add(membership)
-    session.flush()
-    return membership
 
 
 def patch(client, group, changes, etag='"v1"'):

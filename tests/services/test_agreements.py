@@ -17,7 +17,7 @@ from crm.services.agreements import (
     require_parties_to_remain,
     require_parties_to_take_effect,
 )
-from tests.api.test_agreements import make_agreement, make_party
+from tests.factories import make_agreement, make_party
 
 
 @pytest.fixture
