@@ -30,7 +30,7 @@ class Contact(Resource, Searchable, Base):
     status: Mapped[ContactStatus] = mapped_column(
         enum_column(ContactStatus), default=ContactStatus.active, index=True
     )
-    legal_basis: Mapped[LegalBasis] = mapped_column(enum_column(LegalBasis))
+    legal_basis: Mapped[LegalBasis] = mapped_column(enum_column(LegalBasis), index=True)
     consent_given_on: Mapped[date | None]
     consent_source: Mapped[str | None] = mapped_column(String(200))
     review_on: Mapped[date | None] = mapped_column(index=True)

@@ -266,6 +266,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("contacts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_contacts_created_at"), ["created_at"], unique=False)
+        batch_op.create_index(batch_op.f("ix_contacts_legal_basis"), ["legal_basis"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_partner_id"), ["partner_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_review_on"), ["review_on"], unique=False)
         batch_op.create_index(batch_op.f("ix_contacts_sort_name"), ["sort_name"], unique=False)
@@ -836,6 +837,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f("ix_contacts_sort_name"))
         batch_op.drop_index(batch_op.f("ix_contacts_review_on"))
         batch_op.drop_index(batch_op.f("ix_contacts_partner_id"))
+        batch_op.drop_index(batch_op.f("ix_contacts_legal_basis"))
         batch_op.drop_index(batch_op.f("ix_contacts_created_at"))
 
     op.drop_table("contacts")
