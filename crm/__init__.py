@@ -10,6 +10,7 @@ from crm.config import from_environment
 from crm.database import db
 from crm.errors import register_error_handlers
 from crm.health import health
+from crm.network_map import page as network_map_page
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -24,5 +25,6 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_error_handlers(app)
     api.init_app(app)
     app.register_blueprint(health)
+    app.register_blueprint(network_map_page)
     app.cli.add_command(crm_cli)
     return app

@@ -8,11 +8,16 @@ from flask import Flask
 
 from crm.api import (
     agreements,
+    audit,
     contacts,
     enumerations,
+    exports,
+    meetings,
     memberships,
+    network,
     parties,
     partners,
+    reports,
     steering_groups,
     vocabularies,
 )
@@ -28,6 +33,11 @@ BLUEPRINTS = [
     parties.blp,
     *vocabularies.blueprints,
     enumerations.blp,
+    audit.blp,
+    network.blp,
+    meetings.blp,
+    reports.blp,
+    exports.blp,
 ]
 
 SWAGGER_UI_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
