@@ -5,7 +5,7 @@ acronym, a phonetic key, or a strong signal. Only records in a common block are 
 and blocks too common to say anything (a town every partner shares) are passed over.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from itertools import combinations
 from typing import TypeVar
@@ -28,22 +28,23 @@ R = TypeVar("R", OrganisationRecord, PersonRecord)
 
 def organisation_keys(record: OrganisationRecord) -> set[Hashable]:
     name = parse(record.name)
-    tokens = name.tokens
-    keys: set[Hashable] = {t[:5] for t in name.distinctive if len(t) >= 3}
-    # Initials of every run of two to five tokens, so that "IHK" meets "Industrie- und
-    # Handelskammer".
-    for size in range(2, 6):
-        keys |= {"".join(t[0] for t in tokens[i : i + size]) for i in range(len(tokens) - size + 1)}
-    keys |= set(record.signals.items()) | {("register", n) for n in record.register_numbers}
-    return keys
+    keys: set[Hashable] = {_spelled_short(t)[:5] for t in name.distinctive if len(t) >= 3}
+    keys.update(("initials", initials) for initials in name.initials)
+    keys.update(("signal", item) for item in record.signals.items())
+    return keys | {("signal", ("register", n)) for n in record.register_numbers}
+
+
+def _spelled_short(token: str) -> str:
+    """ "keduerode" and "kedurode" (from "Kedürode") block together."""
+    return token.replace("ae", "a").replace("oe", "o").replace("ue", "u")
 
 
 def person_keys(record: PersonRecord) -> set[Hashable]:
-    keys: set[Hashable] = {("sound", cologne_phonetics(record.family_name))}
+    keys: set[Hashable] = {cologne_phonetics(record.family_name)}
     if record.email:
-        keys.add(("email", record.email.strip().lower()))
+        keys.add(("signal", ("email", record.email.strip().lower())))
     if phone_digits(record.phone):
-        keys.add(("phone", phone_digits(record.phone)))
+        keys.add(("signal", ("phone", phone_digits(record.phone))))
     return keys
 
 
@@ -53,20 +54,44 @@ def candidates(
     compare: Callable[[R, R], Match],
     threshold: float = LIKELY,
 ) -> list[Match]:
-    """Pairs scoring at least `threshold`, strongest first."""
+    """Pairs scoring at least `threshold`, strongest first.
+
+    Two records are compared when they share a strong signal, or two pieces of evidence
+    (one, where a record has no more) from blocks small enough to tell records apart:
+    name tokens count one each, initials at most one together.
+    """
+    record_keys = [set(keys(record)) for record in records]
     blocks: dict[Hashable, list[int]] = defaultdict(list)
-    for position, record in enumerate(records):
-        for key in keys(record):
+    for position, found in enumerate(record_keys):
+        for key in found:
             blocks[key].append(position)
-    pairs = {
+    evidence: Counter[tuple[int, int]] = Counter()
+    by_initials: set[tuple[int, int]] = set()
+    by_signal: set[tuple[int, int]] = set()
+    for key, members in blocks.items():
+        if len(members) < 2 or (len(members) > MAX_BLOCK and not _is(key, "signal")):
+            continue
+        pairs = combinations(members, 2)
+        if _is(key, "signal"):
+            by_signal.update(pairs)
+        elif _is(key, "initials"):
+            by_initials.update(pairs)
+        else:
+            evidence.update(pairs)
+    evidence.update(by_initials)
+    sparse = {position for position, found in enumerate(record_keys) if len(found) < 2}
+    compared = by_signal | {
         pair
-        for members in blocks.values()
-        if 1 < len(members) <= MAX_BLOCK
-        for pair in combinations(members, 2)
+        for pair, count in evidence.items()
+        if count >= 2 or pair[0] in sparse or pair[1] in sparse
     }
-    matches = [compare(records[i], records[j]) for i, j in pairs]
+    matches = [compare(records[i], records[j]) for i, j in compared]
     found = [m for m in matches if m.score >= threshold]
     return sorted(found, key=lambda m: (-m.score, m.first, m.second))
+
+
+def _is(key: Hashable, kind: str) -> bool:
+    return isinstance(key, tuple) and key[0] == kind
 
 
 def organisation_candidates(records: Sequence[OrganisationRecord], threshold: float = LIKELY):

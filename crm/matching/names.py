@@ -9,7 +9,7 @@ and generic words ("Verband", "Region") weigh little.
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache
+from functools import cache, cached_property
 
 from crm.text import fold
 
@@ -51,46 +51,71 @@ _GENERIC = (
 ).split()
 _GENERIC_SET = frozenset(_GENERIC)
 _SPLITTABLE = tuple(sorted({g for g in _GENERIC if len(g) >= 4}, key=len, reverse=True))
+_COMPOUND = re.compile(rf"^(?P<stem>\w{{3,}}?)(?P<generic>{'|'.join(_SPLITTABLE)})$")
 GENERIC_WEIGHT = 0.3
 
 
 @dataclass(frozen=True)
 class Name:
     tokens: tuple[str, ...]
+    acronyms: frozenset[str] = frozenset()
 
-    @property
+    @cached_property
     def distinctive(self) -> tuple[str, ...]:
         return tuple(t for t in self.tokens if t not in _GENERIC_SET)
+
+    @cached_property
+    def initials(self) -> frozenset[str]:
+        """What "IHK Trier" and "Industrie- und Handelskammer Trier" have in common: the
+        initials of their words, an acronym standing for its letters; once with and once
+        without the generic words ("DRK Wittenberg", "DRK Kreisverband Wittenberg")."""
+
+        def letters(word: str) -> str:
+            return word if word in self.acronyms and len(word) <= 5 else word[0]
+
+        every = "".join(map(letters, self.tokens))
+        distinctive = "".join(map(letters, self.distinctive))
+        return frozenset({every, distinctive} - {""})
 
 
 @cache
 def parse(name: str) -> Name:
-    text = _PARENTHESISED_ACRONYM.sub(" ", _E_V.sub(" ", fold(name).replace("ß", "ss")))
-    words = [w for w in re.split(r"[^a-z0-9]+", text) if w]
+    text = _PARENTHESISED_ACRONYM.sub(" ", _E_V.sub(" ", name.casefold()))
+    words = [w for w in re.split(r"[^\w]+", text) if w]
     tokens: list[str] = []
     for position, word in enumerate(words):
-        if word in _LEGAL_FORMS and not (word == "ev" and position < len(words) - 1):
-            continue
-        for part in _ABBREVIATIONS.get(word, word).split():
-            if part not in _STOPWORDS:
-                tokens.extend(_split_compound(part))
-    return Name(tuple(tokens))
+        tokens.extend(_word_tokens(word, last=position == len(words) - 1))
+    # Words written in capitals are acronyms, unless the whole name is shouted.
+    shouted = name.isupper()
+    acronyms = {w.casefold() for w in re.split(r"[\s-]+", name) if w.isupper() and not shouted}
+    return Name(tuple(tokens), frozenset(acronyms))
+
+
+@cache
+def _word_tokens(word: str, last: bool) -> tuple[str, ...]:
+    """One word's tokens; words repeat across names, so this is cached."""
+    folded = fold(word).replace("ß", "ss")
+    if folded in _LEGAL_FORMS and (folded != "ev" or last):
+        return ()
+    tokens: list[str] = []
+    for part in _ABBREVIATIONS.get(folded, folded).split():
+        if part not in _STOPWORDS and part.isalnum():
+            tokens.extend(_split_compound(part))
+    return tuple(tokens)
 
 
 def _split_compound(word: str) -> list[str]:
     if word in _GENERIC_SET:
         return [word]
-    for generic in _SPLITTABLE:
-        stem = word.removesuffix(generic)
-        if stem != word and len(stem) >= 3:
-            return [stem, generic]
-    return [word]
+    compound = _COMPOUND.match(word)
+    return [compound["stem"], compound["generic"]] if compound else [word]
 
 
 def _weight(token: str) -> float:
     return GENERIC_WEIGHT if token in _GENERIC_SET else 1.0
 
 
+@cache
 def _token_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
@@ -100,7 +125,10 @@ def _token_similarity(a: str, b: str) -> float:
     common = next((i for i, (x, y) in enumerate(zip(a, b, strict=False)) if x != y), shorter)
     if common >= 6 and common >= 0.7 * shorter:
         return 0.85  # the same stem: "diakonisches" and "diakonie"
-    ratio = SequenceMatcher(None, a, b).ratio()
+    matcher = SequenceMatcher(None, a, b)
+    if matcher.real_quick_ratio() < 0.85 or matcher.quick_ratio() < 0.85:
+        return 0.0  # cheap upper bounds rule most pairs out
+    ratio = matcher.ratio()
     return ratio if ratio >= 0.85 else 0.0
 
 

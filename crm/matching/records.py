@@ -41,6 +41,8 @@ class OrganisationRecord:
     @property
     def signals(self) -> dict[str, str]:
         """Values that identify an organisation, by kind."""
+        if not (self.email or self.website or self.phone):
+            return {}
         found = {
             "e-mail domain": mail_domain(self.email),
             "website": website_host(self.website),
