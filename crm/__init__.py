@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from crm import api, observability
+from crm import api, observability, oidc, rate_limit
 from crm.cli import crm_cli
 from crm.config import from_environment
 from crm.database import db
@@ -22,6 +22,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
     observability.init_app(app)
     db.init_app(app)
+    oidc.init_app(app)
+    rate_limit.init_app(app)
     register_error_handlers(app)
     api.init_app(app)
     app.register_blueprint(health)

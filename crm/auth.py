@@ -1,19 +1,39 @@
-"""API keys: creation, lookup by hash, and the role check in front of every API request."""
+"""Who is calling: API keys and staff signed in through OpenID Connect (crm.oidc).
+
+Both arrive as `Authorization: Bearer ...`. `authorize` runs before every API request:
+it finds the caller, counts the request against the caller's rate limit, and checks the
+role. `g.actor` names the caller in logs and in the audit trail.
+"""
 
 import hashlib
 import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from flask import g, request
-from sqlalchemy import select
+from flask import current_app, g, request
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from crm.database import db
-from crm.errors import Forbidden, Unauthorized
+from crm.errors import Forbidden, InvalidToken, Unauthorized
 from crm.models import ApiKey
 from crm.models.base import utcnow
-from crm.models.enums import ApiRole
+from crm.models.enums import ActorKind, ApiRole
+from crm.oidc import OidcVerifier
+from crm.rate_limit import count_request
 
 KEY_PREFIX = "crm_"
+# `last_used_at` is for spotting keys nobody uses; minutes are precise enough, and an
+# UPDATE on every request would turn every read into a write.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+@dataclass(frozen=True)
+class Caller:
+    actor: str  # the key's name, or the person's user name
+    kind: ActorKind
+    role: ApiRole
+    identity: str  # stable, for rate limits: "key:<id>", "user:<subject>"
 
 
 def hash_key(key: str) -> str:
@@ -21,10 +41,14 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def create_api_key(session: Session, name: str, role: ApiRole) -> tuple[ApiKey, str]:
+def create_api_key(
+    session: Session, name: str, role: ApiRole, expires_at: datetime | None = None
+) -> tuple[ApiKey, str]:
     """Store a new key and return it with its plain text, which is never stored."""
     plain = KEY_PREFIX + secrets.token_urlsafe(32)
-    api_key = ApiKey(name=name, role=role, prefix=plain[:12], key_hash=hash_key(plain))
+    api_key = ApiKey(
+        name=name, role=role, prefix=plain[:12], key_hash=hash_key(plain), expires_at=expires_at
+    )
     session.add(api_key)
     session.flush()
     return api_key, plain
@@ -35,18 +59,52 @@ def revoke_api_key(api_key: ApiKey) -> None:
 
 
 def authorize(needed: ApiRole) -> None:
-    """Before each API request: a valid key, with a role that may do what is asked."""
-    api_key = _key_from_header()
-    g.actor = api_key.name
-    if api_key.role.rank < needed.rank:
-        raise Forbidden(f"This needs the role '{needed}'; the key has '{api_key.role}'.")
+    """Before each API request: a valid key or token, with a role that may do what is asked."""
+    caller = _caller()
+    g.actor, g.actor_kind = caller.actor, caller.kind
+    count_request(caller.identity)
+    if caller.role.rank < needed.rank:
+        raise Forbidden(f"This needs the role '{needed}'; you have '{caller.role}'.")
 
 
-def _key_from_header() -> ApiKey:
+def _caller() -> Caller:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise Unauthorized("Send an API key as 'Authorization: Bearer <key>'.")
-    api_key = db.session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(token.strip())))
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorized("Send an API key or access token as 'Authorization: Bearer ...'.")
+    oidc = current_app.extensions.get("crm.oidc")
+    if oidc is not None and token.count(".") == 2:
+        return _signed_in_person(oidc, token)
+    return _key_holder(token)
+
+
+def _key_holder(token: str) -> Caller:
+    api_key = db.session.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(token)))
     if api_key is None or api_key.revoked_at is not None:
-        raise Unauthorized("The API key is unknown or revoked.")
-    return api_key
+        raise InvalidToken("The API key is unknown or revoked.")
+    now = utcnow()
+    if api_key.expires_at is not None and api_key.expires_at <= now:
+        raise InvalidToken("The API key has expired.")
+    if api_key.last_used_at is None or now - api_key.last_used_at >= LAST_USED_RESOLUTION:
+        _note_use(api_key, now)
+    return Caller(api_key.name, ActorKind.api_key, api_key.role, f"key:{api_key.id}")
+
+
+def _note_use(api_key: ApiKey, now: datetime) -> None:
+    # Committed at once: a read-only request never commits, and the note must stay.
+    # `updated_at` keeps its value: using a key does not change it.
+    db.session.execute(
+        update(ApiKey)
+        .where(ApiKey.id == api_key.id)
+        .values(last_used_at=now, updated_at=ApiKey.updated_at)
+    )
+    db.session.commit()
+
+
+def _signed_in_person(oidc: OidcVerifier, token: str) -> Caller:
+    claims = oidc.claims(token)
+    role = oidc.role(claims)
+    if role is None:
+        raise Forbidden("Your account has no role in this application; ask an administrator.")
+    name = claims.get("preferred_username") or claims["sub"]
+    return Caller(str(name), ActorKind.user, role, f"user:{claims['sub']}")

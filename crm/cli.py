@@ -1,6 +1,7 @@
 """`flask crm ...`: the schema, API keys and the demo set-up."""
 
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 
 import click
@@ -12,10 +13,18 @@ from crm import schema
 from crm.auth import create_api_key, revoke_api_key
 from crm.database import db
 from crm.demo import ensure_demo_admin_key, load_demo_data_once
+from crm.exports.cli import exports_cli
+from crm.imports.cli import import_command
 from crm.models import ApiKey
 from crm.models.enums import ApiRole
+from crm.privacy.cli import privacy_cli
+from crm.webhooks_cli import webhooks_cli
 
 crm_cli = AppGroup("crm", help="Kooperationspartner-CRM administration.")
+crm_cli.add_command(exports_cli)
+crm_cli.add_command(webhooks_cli)
+crm_cli.add_command(privacy_cli)
+crm_cli.add_command(import_command)
 
 
 @crm_cli.group("db")
@@ -39,11 +48,19 @@ def api_key_cli() -> None:
 @click.option(
     "--role", type=click.Choice([r.value for r in ApiRole]), default="viewer", show_default=True
 )
-def api_key_create(name: str, role: str) -> None:
+@click.option(
+    "--expires",
+    type=click.DateTime(["%Y-%m-%d", "%Y-%m-%dT%H:%M"]),
+    help="When the key stops working (UTC), e.g. 2027-06-30; without it, never.",
+)
+def api_key_create(name: str, role: str, expires: datetime | None) -> None:
     """Create a key and print it once (the last line of the output)."""
     if db.session.scalar(select(ApiKey.id).where(ApiKey.name == name)):
         raise click.ClickException(f"A key named '{name}' exists already.")
-    _, plain = create_api_key(db.session, name, ApiRole(role))
+    expires_at = expires.replace(tzinfo=UTC) if expires else None
+    if expires_at and expires_at <= datetime.now(UTC):
+        raise click.ClickException("--expires must lie in the future.")
+    _, plain = create_api_key(db.session, name, ApiRole(role), expires_at)
     db.session.commit()
     click.echo(f"Created the {role} key '{name}'. It is shown only now; store it safely:")
     click.echo(plain)
@@ -51,10 +68,21 @@ def api_key_create(name: str, role: str) -> None:
 
 @api_key_cli.command("list")
 def api_key_list() -> None:
-    """List keys (name, role, prefix, created, revoked)."""
+    """List keys (name, role, prefix, created, state, last used)."""
     for key in db.session.scalars(select(ApiKey).order_by(ApiKey.name)):
-        revoked = f"revoked {key.revoked_at:%Y-%m-%d %H:%M}" if key.revoked_at else "active"
-        click.echo(f"{key.name}\t{key.role}\t{key.prefix}…\t{key.created_at:%Y-%m-%d}\t{revoked}")
+        used = f"last used {key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never used"
+        click.echo(
+            f"{key.name}\t{key.role}\t{key.prefix}…\t{key.created_at:%Y-%m-%d}\t"
+            f"{_key_state(key)}\t{used}"
+        )
+
+
+def _key_state(key: ApiKey) -> str:
+    if key.revoked_at:
+        return f"revoked {key.revoked_at:%Y-%m-%d %H:%M}"
+    if key.expires_at and key.expires_at <= datetime.now(UTC):
+        return f"expired {key.expires_at:%Y-%m-%d %H:%M}"
+    return f"active until {key.expires_at:%Y-%m-%d %H:%M}" if key.expires_at else "active"
 
 
 @api_key_cli.command("revoke")

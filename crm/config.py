@@ -3,6 +3,9 @@
 import os
 from pathlib import Path
 
+from crm.exports import settings as exports
+from crm.privacy import settings as privacy
+
 
 def database_url(instance_path: str | Path) -> str:
     """The database to use: `DATABASE_URL`, else SQLite in the instance folder."""
@@ -19,6 +22,24 @@ def from_environment(instance_path: str | Path) -> dict:
     return {
         "DATABASE_URL": database_url(instance_path),
         "MAX_CONTENT_LENGTH": int(os.environ.get("CRM_MAX_BODY_BYTES", 1024 * 1024)),
+        # Files to import are larger than JSON bodies; only upload endpoints accept them.
+        "CRM_MAX_UPLOAD_BYTES": int(os.environ.get("CRM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
         "CRM_MUNICIPALITY_NAME": os.environ.get("CRM_MUNICIPALITY_NAME", "Musterkreis"),
+        **exports.from_environment(instance_path),
+        **privacy.from_environment(),
+        **_sign_in_and_rate_limits(),
+    }
+
+
+def _sign_in_and_rate_limits() -> dict:
+    """OpenID Connect sign-in (off while no issuer is set) and the rate limit per key or user."""
+    return {
+        "CRM_OIDC_ISSUER": os.environ.get("CRM_OIDC_ISSUER", ""),
+        "CRM_OIDC_AUDIENCE": os.environ.get("CRM_OIDC_AUDIENCE", ""),
+        "CRM_OIDC_JWKS_URL": os.environ.get("CRM_OIDC_JWKS_URL", ""),
+        "CRM_OIDC_ROLES_CLAIM": os.environ.get("CRM_OIDC_ROLES_CLAIM", "realm_access.roles"),
+        "CRM_OIDC_ROLE_PREFIX": os.environ.get("CRM_OIDC_ROLE_PREFIX", ""),
+        "CRM_RATE_LIMIT": os.environ.get("CRM_RATE_LIMIT", "600/minute"),
+        "CRM_RATE_LIMIT_STORAGE_URL": os.environ.get("CRM_RATE_LIMIT_STORAGE_URL", "memory://"),
     }

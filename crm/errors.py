@@ -25,10 +25,13 @@ class Problem(Exception):
     title = "Bad request"
     type = "about:blank"
 
-    def __init__(self, detail: str, *, errors: dict | None = None, **extra):
+    def __init__(
+        self, detail: str, *, errors: dict | None = None, headers: dict | None = None, **extra
+    ):
         super().__init__(detail)
         self.detail = detail
         self.errors = errors
+        self.headers = headers or {}
         self.extra = extra
 
 
@@ -43,6 +46,22 @@ class NotFound(Problem):
     title = "Not found"
 
 
+class Merged(Problem):
+    """A record merged into another (410 Gone): the body names the survivor."""
+
+    status = 410
+    title = "Gone"
+    type = "urn:crm:problem:merged"
+
+
+class Gone(Problem):
+    """A record whose personal data was erased (DSGVO Art. 17): only a tombstone is left."""
+
+    status = 410
+    title = "Gone"
+    type = "urn:crm:problem:erased"
+
+
 class Referenced(Problem):
     status = 409
     title = "Still referenced"
@@ -53,6 +72,13 @@ class Conflict(Problem):
     status = 409
     title = "Conflict"
     type = "urn:crm:problem:conflict"
+
+
+class LikelyDuplicate(Conflict):
+    """Creating a record that very likely exists: the body lists the candidates."""
+
+    title = "Likely duplicate"
+    type = "urn:crm:problem:likely-duplicate"
 
 
 class PreconditionRequired(Problem):
@@ -67,6 +93,12 @@ class PreconditionFailed(Problem):
     type = "urn:crm:problem:stale-etag"
 
 
+class BadRequest(Problem):
+    status = 400
+    title = "Bad request"
+    type = "urn:crm:problem:bad-request"
+
+
 class UnsupportedMediaType(Problem):
     status = 415
     title = "Unsupported media type"
@@ -77,9 +109,30 @@ class Unauthorized(Problem):
     title = "Unauthorized"
 
 
+class InvalidToken(Unauthorized):
+    """A key or token was sent but is not valid (RFC 6750's `error="invalid_token"`)."""
+
+    def __init__(self, detail: str):
+        challenge = 'Bearer realm="crm", error="invalid_token"'
+        super().__init__(detail, headers={"WWW-Authenticate": challenge})
+
+
 class Forbidden(Problem):
     status = 403
     title = "Forbidden"
+
+
+class TooManyRequests(Problem):
+    """Carries `Retry-After` in its headers."""
+
+    status = 429
+    title = "Too many requests"
+    type = "urn:crm:problem:rate-limited"
+
+
+class ServiceUnavailable(Problem):
+    status = 503
+    title = "Service unavailable"
 
 
 def problem_response(
@@ -153,14 +206,14 @@ def _http_exception(error: HTTPException) -> Response:
 
 
 def _problem(error: Problem) -> Response:
-    headers = {"WWW-Authenticate": 'Bearer realm="crm"'} if error.status == 401 else None
+    headers = {"WWW-Authenticate": 'Bearer realm="crm"'} if error.status == 401 else {}
     return problem_response(
         error.status,
         error.title,
         error.detail,
         type_=error.type,
         errors=error.errors,
-        headers=headers,
+        headers=headers | error.headers,
         **error.extra,
     )
 

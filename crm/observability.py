@@ -8,6 +8,8 @@ import uuid
 
 from flask import Flask, Response, g, request
 
+from crm.privacy.logs import keep_result_rows_out_of_logs
+
 _VALID_REQUEST_ID = re.compile(r"^[A-Za-z0-9._:-]{1,128}$")
 access_log = logging.getLogger("crm.access")
 
@@ -64,5 +66,6 @@ def _finish_request(response: Response) -> Response:
 
 def init_app(app: Flask) -> None:
     configure_logging(app.config["LOG_LEVEL"])
+    keep_result_rows_out_of_logs()
     app.before_request(_start_request)
     app.after_request(_finish_request)

@@ -7,6 +7,8 @@ _UMLAUT_SPELLINGS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue"})
 
 def fold(text: str) -> str:
     """DIN 5007-1 folding: "Straße" -> "strasse", "Jugendförderung" -> "jugendforderung"."""
+    if text.isascii():
+        return text.lower()  # what the rest comes to for ASCII, at a fraction of the cost
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 

@@ -1,6 +1,6 @@
 """Rows for tests, made through the ORM inside the test's transaction."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 from itertools import count
 from typing import TypeVar
 
@@ -9,9 +9,12 @@ from sqlalchemy.orm import Session
 
 from crm.database import Base
 from crm.models import (
+    ActionItem,
     Agreement,
     AgreementParty,
     Contact,
+    ExportSchedule,
+    Meeting,
     Membership,
     Partner,
     SteeringGroup,
@@ -78,3 +81,25 @@ def make_party(session: Session, agreement: Agreement, **fields) -> AgreementPar
 
 def topic(session: Session, code: str) -> Topic:
     return session.scalars(select(Topic).where(Topic.code == code)).one()
+
+
+def make_meeting(session: Session, group: SteeringGroup, **fields) -> Meeting:
+    defaults = {"steering_group_id": group.id, "starts_at": datetime(2026, 3, 5, 9, tzinfo=UTC)}
+    return _make(session, Meeting, defaults, fields)
+
+
+def make_action_item(session: Session, meeting: Meeting, **fields) -> ActionItem:
+    defaults = {"meeting_id": meeting.id, "title": f"Aufgabe {next(_numbers)}"}
+    return _make(session, ActionItem, defaults, fields)
+
+
+def make_schedule(session: Session, **fields) -> ExportSchedule:
+    defaults = {
+        "name": f"Export {next(_numbers)}",
+        "report": "expiring_agreements",
+        "format": "csv",
+        "cron": "0 7 * * *",
+        "destination": "database",
+        "next_run_at": datetime(2026, 1, 1, 6, tzinfo=UTC),
+    }
+    return _make(session, ExportSchedule, defaults, fields)

@@ -9,17 +9,23 @@ from flask import Flask
 from crm.api import (
     agreements,
     audit,
+    changes,
     contacts,
+    duplicates,
     enumerations,
     exports,
+    imports,
     meetings,
     memberships,
+    merges,
     network,
     parties,
     partners,
+    privacy,
     reports,
     steering_groups,
     vocabularies,
+    webhooks,
 )
 from crm.api.blueprint import Api, ErrorResponses
 from crm.api.items import answer_not_modified
@@ -33,11 +39,17 @@ BLUEPRINTS = [
     parties.blp,
     *vocabularies.blueprints,
     enumerations.blp,
-    audit.blp,
+    *audit.blueprints,
     network.blp,
     meetings.blp,
     reports.blp,
     exports.blp,
+    imports.blp,
+    duplicates.blp,
+    merges.blp,
+    *privacy.blueprints,
+    changes.blp,
+    webhooks.blp,
 ]
 
 SWAGGER_UI_ASSETS = Path(flask_swagger_ui.__file__).parent / "dist"
@@ -47,7 +59,9 @@ Partners, contacts, steering groups and cooperation agreements of a municipality
 education coordination for newly arrived migrants (Kommunale Koordinierung der
 Bildungsangebote für Neuzugewanderte).
 
-Authenticate with an API key: `Authorization: Bearer <key>` (the *Authorize* button).
+Authenticate with an API key or a staff member's access token from the municipality's
+identity provider (OpenID Connect): `Authorization: Bearer ...` (the *Authorize* button).
+Requests beyond the rate limit get `429` with `Retry-After`.
 Every error is `application/problem+json` (RFC 9457). Writes to an existing record need
 its `ETag` in `If-Match`.
 """
@@ -72,7 +86,8 @@ def init_app(app: Flask) -> None:
                     "apiKey": {
                         "type": "http",
                         "scheme": "bearer",
-                        "description": "An API key from `flask crm api-key create`.",
+                        "description": "An API key from `flask crm api-key create`, or "
+                        "an OpenID Connect access token.",
                     }
                 }
             },

@@ -10,12 +10,13 @@ import http
 import flask_smorest
 import marshmallow as ma
 from apispec import BasePlugin
-from flask import request
+from flask import current_app, request
 from flask_smorest.utils import prepare_response
 from webargs.flaskparser import FlaskParser
 
+from crm.api import idempotency
 from crm.auth import authorize
-from crm.errors import PROBLEM_JSON, UnsupportedMediaType
+from crm.errors import PROBLEM_JSON, BadRequest, InvalidInput, Problem, UnsupportedMediaType
 from crm.models.enums import ApiRole
 
 
@@ -37,12 +38,46 @@ class ProblemSchema(ma.Schema):
         ma.fields.Dict(),
         metadata={"description": "With 409 on delete: the records that still refer to this one."},
     )
+    candidates = ma.fields.List(
+        ma.fields.Dict(),
+        metadata={
+            "description": "With 409 on create: the records that very likely exist already "
+            "(`id`, `label`, `score`, `reasons`, `url`)."
+        },
+    )
+    survivor_id = ma.fields.UUID(
+        metadata={"description": "With 410: the record this one was merged into."}
+    )
+    survivor_url = ma.fields.Url(metadata={"description": "With 410: where the survivor is."})
 
 
 class StrictParser(FlaskParser):
-    """Unknown query parameters and body fields are errors, never silently ignored."""
+    """Unknown query parameters and body fields are errors, never silently ignored; so is
+    text with a NUL character, which PostgreSQL cannot store or compare."""
 
     DEFAULT_UNKNOWN_BY_LOCATION = dict.fromkeys(FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, ma.RAISE)
+
+    def load_querystring(self, req, schema):
+        for name, value in req.args.items(multi=True):
+            _refuse_nul(value, BadRequest, name)
+        return super().load_querystring(req, schema)
+
+    def _raw_load_json(self, req):
+        data = super()._raw_load_json(req)
+        _refuse_nul(data, InvalidInput)
+        return data
+
+
+def _refuse_nul(data, problem: type[Problem], path: str = "") -> None:
+    if isinstance(data, str) and "\x00" in data:
+        raise problem(
+            "Text must not contain the NUL character (U+0000).",
+            errors={path or "_schema": ["Contains the NUL character (U+0000)."]},
+        )
+    if isinstance(data, list):
+        data = dict(enumerate(data))
+    for key, value in data.items() if isinstance(data, dict) else ():
+        _refuse_nul(value, problem, f"{path}.{key}" if path else str(key))
 
 
 IF_MATCH = {
@@ -52,6 +87,16 @@ IF_MATCH = {
     "description": "The `ETag` of the record as you last read it. Missing: 428; stale: 412.",
     "schema": {"type": "string", "example": '"v1"'},
 }
+
+
+RETRY_AFTER = {
+    "description": "Seconds to wait before the limit admits another request.",
+    "schema": {"type": "integer", "example": 12},
+}
+
+
+# Items whose ids may have been merged away (crm.services.merging): they answer 410.
+MERGEABLE = ("/api/v1/partners/{", "/api/v1/contacts/{")
 
 
 class ErrorResponses(BasePlugin):
@@ -66,6 +111,8 @@ class ErrorResponses(BasePlugin):
         for method, operation in operations.items():
             if method in ("put", "patch", "delete"):
                 operation.setdefault("parameters", []).append(IF_MATCH)
+            if method == "post":
+                operation.setdefault("parameters", []).append(idempotency.PARAMETER)
             responses = operation.setdefault("responses", {})
             for status in self._statuses(path, method):
                 if status not in responses and str(status) not in responses:
@@ -75,17 +122,19 @@ class ErrorResponses(BasePlugin):
 
     @staticmethod
     def _statuses(path: str, method: str) -> list[int]:
-        statuses = [401, 403]
+        statuses = [401, 403, 429]
         if "{" in path:
             statuses.append(404)
+        if path.startswith(MERGEABLE):
+            statuses.append(410)
         if method in ("put", "patch", "delete"):
             statuses += [412, 428]
         if method in ("post", "put", "patch"):
             statuses += [409, 413, 415, 422]
         if method == "delete":
             statuses.append(409)
-        if method == "get":
-            statuses.append(400)
+        if method in ("get", "post", "put", "patch"):
+            statuses.append(400)  # a malformed query string or JSON body
         return statuses
 
 
@@ -112,6 +161,8 @@ class Api(flask_smorest.Api):
             response = {"description": status.phrase}
             if status >= 400:
                 response["schema"] = ProblemSchema
+            if status == 429:
+                response["headers"] = {"Retry-After": RETRY_AFTER}
             prepare_response(response, self.spec, PROBLEM_JSON)
             self.spec.components.response(status.name, response, lazy=True)
 
@@ -120,26 +171,53 @@ READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class Blueprint(flask_smorest.Blueprint):
-    """A resource's blueprint: every request needs a key; writes need `write_role` and,
-    where they carry a body, JSON."""
+    """A resource's blueprint: every request needs a key; reads need `read_role`, writes
+    need `write_role` and, where they carry a body, JSON."""
 
     ARGUMENTS_PARSER = StrictParser()
 
-    def __init__(self, *args, write_role: ApiRole = ApiRole.editor, **kwargs):
+    def __init__(
+        self,
+        *args,
+        read_role: ApiRole = ApiRole.viewer,
+        write_role: ApiRole = ApiRole.editor,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.read_role = read_role
         self.write_role = write_role
         self.read_endpoints: set[str] = set()
+        self.upload_endpoints: set[str] = set()
         self.before_request(self._authorize)
-        self.before_request(_require_json_body)
+        self.before_request(self._require_body_type)
+        self.before_request(idempotency.begin)
+        self.after_request(idempotency.finish)
 
     def reads(self, view_class: type) -> type:
         """Marks a view whose POST only reads (a search whose terms must stay out of URLs)."""
         self.read_endpoints.add(f"{self.name}.{view_class.__name__}")
         return view_class
 
+    def uploads(self, view_class: type) -> type:
+        """Marks a view whose POST takes a file as multipart/form-data instead of JSON."""
+        self.upload_endpoints.add(f"{self.name}.{view_class.__name__}")
+        return view_class
+
+    def _require_body_type(self) -> None:
+        if request.endpoint not in self.upload_endpoints:
+            _require_json_body()
+            return
+        # A larger limit for files, checked against Content-Length before the body is read
+        # and while a body without one streams in: past it, 413.
+        request.max_content_length = current_app.config["CRM_MAX_UPLOAD_BYTES"]
+        if request.method == "POST" and request.mimetype != "multipart/form-data":
+            raise UnsupportedMediaType(
+                f"Send the file as multipart/form-data, not {request.mimetype or 'without a type'}."
+            )
+
     def _authorize(self) -> None:
         reading = request.method in READ_METHODS or request.endpoint in self.read_endpoints
-        authorize(ApiRole.viewer if reading else self.write_role)
+        authorize(self.read_role if reading else self.write_role)
 
     def arguments(self, schema, *, location="json", **kwargs):
         if location == "query":

@@ -3,21 +3,23 @@
 import marshmallow as ma
 from flask import request
 from flask.views import MethodView
-from marshmallow import fields
+from marshmallow import fields, validate
 from sqlalchemy import select
 
 from crm.api.blueprint import Blueprint
+from crm.api.duplicates import CreateArgs, refuse_likely_duplicate
 from crm.api.fields import (
     MergePatch,
     Ref,
     ResourceSchema,
+    Timestamp,
     email,
     enum,
     language_code,
     text,
 )
 from crm.api.fields import phone as phone_number
-from crm.api.items import create, delete, get_or_404, item_response, update
+from crm.api.items import create, delete, item_response, update
 from crm.api.listing import (
     ListArgs,
     Page,
@@ -30,6 +32,9 @@ from crm.api.listing import (
 from crm.database import db
 from crm.models import Contact, Employment, Partner
 from crm.models.enums import ContactStatus, LegalBasis, Salutation
+from crm.models.privacy import ConsentPurpose
+from crm.privacy.consent import update_consent_history
+from crm.privacy.erasure import live_contact
 from crm.services.contacts import check_legal_basis, update_employment_history
 
 blp = Blueprint(
@@ -74,8 +79,34 @@ class ContactSchema(ResourceSchema):
         200,
         metadata={"description": "Required with `consent`.", "example": "Einwilligungsformular"},
     )
+    consent_purposes = fields.List(
+        fields.String(validate=validate.OneOf([purpose.value for purpose in ConsentPurpose])),
+        metadata={"description": "What the person consented to (`consent_purpose`)."},
+    )
+    consent_text_version = text(
+        50, metadata={"description": "Which text of the consent form.", "example": "2026-01"}
+    )
+    consent_withdrawn_at = Timestamp(
+        dump_only=True,
+        metadata={"description": "When consent was withdrawn (`POST .../consent/withdrawal`)."},
+    )
+    legal_basis_valid = fields.Boolean(
+        dump_only=True,
+        metadata={
+            "description": "False once consent is withdrawn: the contact is left out of "
+            "reports and exports and is due for erasure."
+        },
+    )
     review_on = fields.Date(
-        allow_none=True, metadata={"description": "When to review whether to keep the data."}
+        allow_none=True,
+        metadata={
+            "description": "When to review whether to keep the data; a date in the future "
+            "postpones an erasure under the retention rules."
+        },
+    )
+    retain_until = fields.Date(
+        dump_only=True,
+        metadata={"description": "When the retention rules make the data due for erasure."},
     )
 
 
@@ -127,7 +158,8 @@ def _contacts(args: dict) -> Page:
     return paginate(
         select(Contact),
         args,
-        conditions=equality_filters(args, FILTERS),
+        # Tombstones of erased contacts are not contacts any more.
+        conditions=[Contact.erased_at.is_(None), *equality_filters(args, FILTERS)],
         sortable=SORTABLE,
         default_sort="family_name",
     )
@@ -146,17 +178,22 @@ class Contacts(MethodView):
         return _contacts(args)
 
     @blp.arguments(ContactSchema)
+    @blp.arguments(CreateArgs, location="query")
     @blp.response(201, ContactSchema)
-    def post(self, data):
+    def post(self, data, args):
         """Create a contact
 
         Creates an Ansprechperson. With `partner_id`, an employment at that partner
         opens today. With the legal basis `consent`, `consent_given_on` and
-        `consent_source` are required.
+        `consent_source` are required. Answers 409 with the candidates when the person
+        very likely exists already (a Dublette); send `allow_duplicate=true` to create
+        them anyway.
         """
+        refuse_likely_duplicate(Contact, data, args)
         contact = create(Contact, data)
         check_legal_basis(contact)
         update_employment_history(contact)
+        update_consent_history(contact)
         db.session.commit()
         return item_response(contact, 201)
 
@@ -185,12 +222,14 @@ class ContactSearch(MethodView):
 @blp.route("/<uuid:contact_id>")
 class ContactItem(MethodView):
     @blp.response(200, ContactSchema)
+    @blp.alt_response(410, response="GONE")
     def get(self, contact_id):
         """Get a contact"""
-        return item_response(get_or_404(Contact, contact_id))
+        return item_response(live_contact(contact_id))
 
     @blp.arguments(ContactPatchSchema)
     @blp.response(200, ContactSchema)
+    @blp.alt_response(410, response="GONE")
     def patch(self, changes, contact_id):
         """Change a contact (JSON Merge Patch)
 
@@ -198,13 +237,15 @@ class ContactItem(MethodView):
         partner; `null` closes it. With the legal basis `consent`, the record as a whole
         must keep `consent_given_on` and `consent_source`.
         """
-        contact = update(get_or_404(Contact, contact_id), changes)
+        contact = update(live_contact(contact_id), changes)
         check_legal_basis(contact)
         update_employment_history(contact)
+        update_consent_history(contact)
         db.session.commit()
         return item_response(contact)
 
     @blp.response(204)
+    @blp.alt_response(410, response="GONE")
     def delete(self, contact_id):
         """Delete a contact
 
@@ -212,7 +253,7 @@ class ContactItem(MethodView):
         the records, while a membership (Mitgliedschaft), an agreement party or a
         steering group (Steuerungsgruppe) refers to the contact.
         """
-        delete(get_or_404(Contact, contact_id))
+        delete(live_contact(contact_id))
         db.session.commit()
 
 
@@ -220,13 +261,14 @@ class ContactItem(MethodView):
 class ContactEmployments(MethodView):
     @blp.arguments(EmploymentListArgs, location="query")
     @blp.response(200, envelope(EmploymentSchema))
+    @blp.alt_response(410, response="GONE")
     def get(self, args, contact_id):
         """List a contact's employments
 
         Where the Ansprechperson worked when, oldest first; the current employment has
         no `end_date`.
         """
-        contact = get_or_404(Contact, contact_id)
+        contact = live_contact(contact_id)
         # Within one day, the employment that was closed comes before the one that opened.
         in_order = select(Employment).order_by(Employment.start_date, Employment.end_date.is_(None))
         return paginate(

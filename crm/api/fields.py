@@ -89,11 +89,16 @@ class VocabularyCode(fields.String):
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
         code = super()._deserialize(value, attr, data, **kwargs)
+        # Asked once per request and code: an import checks the same code on every row.
+        known = db.session.info.setdefault("known_codes", set())
+        if (self.model, code) in known:
+            return code
         if db.session.scalar(select(self.model.id).where(self.model.code == code)) is None:
             collection = self.model.__tablename__.replace("_", "-")
             raise ma.ValidationError(
                 f"Unknown {_label(self.model)} '{code}': see /api/v1/{collection}."
             )
+        known.add((self.model, code))
         return code
 
 

@@ -1,4 +1,5 @@
-"""Single records over HTTP: lookup, ETags, conditional writes, and the 201 response."""
+"""Single records over HTTP: lookup, ETags, conditional writes (each recorded in the audit
+trail, in the same transaction), and the 201 response."""
 
 import uuid
 from typing import Any, TypeVar
@@ -8,6 +9,8 @@ from flask import Response, request
 from crm.database import db
 from crm.errors import NotFound, PreconditionFailed, PreconditionRequired, Referenced
 from crm.models.base import singular, utcnow
+from crm.services import audit
+from crm.services.merging import raise_if_merged
 from crm.services.references import references_to
 
 T = TypeVar("T")
@@ -28,6 +31,8 @@ def get_or_404(model: type[T], record_id: uuid.UUID, **owner: uuid.UUID) -> T:
     """The record with `record_id`; with `owner`, only if it belongs there
     (`get_or_404(Membership, id, steering_group_id=group_id)`)."""
     record = db.session.get(model, record_id)
+    if record is None:
+        raise_if_merged(model, record_id)
     if record is None or any(getattr(record, k) != v for k, v in owner.items()):
         raise NotFound(
             f"There is no {singular(model.__tablename__).replace('_', ' ')} {record_id}."
@@ -50,17 +55,25 @@ def create(model: type[T], data: dict[str, Any]) -> T:
     record = model(**data)
     db.session.add(record)
     db.session.flush()
+    audit.record_creation(record)
     return record
 
 
 def update(record: T, changes: dict[str, Any]) -> T:
     """Apply a merge patch (absent = unchanged, None = cleared) and bump the version."""
     check_if_match(record)
-    for name, value in changes.items():
-        setattr(record, name, value)
-    # Touch the row even when only links changed, so that the version moves.
-    record.updated_at = utcnow()
-    db.session.flush()
+    return apply_changes(record, changes)
+
+
+def apply_changes(record: T, changes: dict[str, Any]) -> T:
+    """`update` without If-Match, for writes that read the record in the same
+    transaction (an import, a merge)."""
+    with audit.recording_change(record, changes):
+        for name, value in changes.items():
+            setattr(record, name, value)
+        # Touch the row even when only links changed, so that the version moves.
+        record.updated_at = utcnow()
+        db.session.flush()
     return record
 
 
@@ -74,6 +87,7 @@ def delete(record: Any) -> None:
             "or remove those references first.",
             references=references,
         )
+    audit.record_deletion(record)
     db.session.delete(record)
     db.session.flush()
 

@@ -1,21 +1,37 @@
-"""Lists: query arguments every collection shares, sorting, and the paginated envelope."""
+"""Lists: query arguments every collection shares, sorting, and the paginated envelope.
+
+A page costs one statement, whatever its size: the rows, one more as a look-ahead for
+`next`, and the total, counted up to `COUNT_LIMIT` in a subquery. Above that, counting
+would cost more than the page; PostgreSQL's planner estimates the total instead (one more
+statement), and `pagination.total_is_estimate` says so. Deep pages are read by keyset,
+not by offset: `links.next` carries a `cursor` with the last row's sort key once the
+offset grows past `KEYSET_FROM`, so that page 4,000 costs what page 1 costs.
+"""
 
 import math
-from collections.abc import Iterable, Mapping
+import operator
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 import marshmallow as ma
 from flask import request
 from marshmallow import fields, validate
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Executable, Select, Subquery, func, literal, select
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import RelationshipProperty
+from sqlalchemy.sql.expression import ClauseElement
 from werkzeug.urls import urlencode
 
+from crm.api.keyset import Cursor, CursorField, after
 from crm.database import db
 from crm.text import fold
 
 MAX_PAGE_SIZE = 100
+# Counting up to this many rows costs about what reading a page costs; more would cost more.
+COUNT_LIMIT = 1_000
+# From this offset on, `links.next` carries a keyset cursor.
+KEYSET_FROM = 500
 
 
 class SortField(fields.String):
@@ -24,10 +40,12 @@ class SortField(fields.String):
     def __init__(self, allowed: Iterable[str], **kwargs: Any):
         self.allowed = tuple(allowed)
         choices = ", ".join(self.allowed)
+        key = f"-?({'|'.join(self.allowed)})"
         super().__init__(
             metadata={
                 "description": f"Comma-separated fields, `-` for descending. One of: {choices}.",
                 "example": f"-{self.allowed[-1]}",
+                "pattern": f"^{key}(,{key})*$",
             },
             **kwargs,
         )
@@ -47,16 +65,22 @@ class SortField(fields.String):
 class ListArgs(ma.Schema):
     """Arguments of every list. Subclasses add the filters of their resource."""
 
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1))
+    # Bounded so that the offset stays a 64-bit integer in every database.
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=2**31 - 1))
     page_size = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
     updated_since = fields.AwareDateTime(
         metadata={"description": "Only records changed at or after this time (RFC 3339)."}
     )
+    cursor = CursorField()
+
+
+# PostgreSQL refuses NUL in text: a filter value holding one is bad input, not a 500.
+PRINTABLE = validate.Regexp(r"^[^\x00]*\Z", error="Must not contain NUL characters.")
 
 
 class SearchableListArgs(ListArgs):
     q = fields.String(
-        validate=validate.Length(min=1, max=200),
+        validate=[validate.Length(min=1, max=200), PRINTABLE],
         metadata={
             "description": "Text search, accent- and case-insensitive: "
             "'jugendforderung' finds 'Jugendförderung'."
@@ -89,6 +113,13 @@ class PaginationSchema(ma.Schema):
     page_size = fields.Integer()
     total = fields.Integer()
     total_pages = fields.Integer()
+    total_is_estimate = fields.Boolean(
+        metadata={
+            "description": f"Present, and true, when more than {COUNT_LIMIT:,} records match: "
+            "`total` and `total_pages` are then the database's estimate. `links.next` is "
+            "always exact."
+        }
+    )
 
 
 class LinksSchema(ma.Schema):
@@ -118,15 +149,21 @@ class Page:
     page: int
     page_size: int
     total: int
+    total_is_estimate: bool = False
+    has_next: bool = False
+    next_cursor: str | None = None
 
     @property
     def pagination(self) -> dict:
-        return {
+        pagination = {
             "page": self.page,
             "page_size": self.page_size,
             "total": self.total,
             "total_pages": self.total_pages,
         }
+        if self.total_is_estimate:
+            pagination["total_is_estimate"] = True
+        return pagination
 
     @property
     def total_pages(self) -> int:
@@ -137,15 +174,18 @@ class Page:
         links = {"self": _page_url(self.page), "first": _page_url(1)}
         if self.page > 1:
             links["prev"] = _page_url(min(self.page - 1, self.total_pages))
-        if self.page < self.total_pages:
-            links["next"] = _page_url(self.page + 1)
+        if self.has_next:
+            links["next"] = _page_url(self.page + 1, self.next_cursor)
         links["last"] = _page_url(self.total_pages)
         return links
 
 
-def _page_url(page: int) -> str:
+def _page_url(page: int, cursor: str | None = None) -> str:
     args = request.args.copy()
     args["page"] = str(page)
+    args.pop("cursor", None)
+    if cursor:
+        args["cursor"] = cursor
     return f"{request.base_url}?{urlencode(args)}"
 
 
@@ -156,21 +196,114 @@ def paginate(
     conditions: Iterable[ColumnElement[bool]] = (),
     sortable: Mapping[str, ColumnElement],
     default_sort: str,
+    item: Callable[[Any], Any] = operator.itemgetter(0),
 ) -> Page:
-    """One page of `statement` (a `select(Model)`), filtered, searched and sorted.
+    """One page of `statement`, filtered, searched and sorted, in one statement.
 
+    `statement` is a `select(Model)`, or a select of columns whose rows `item` turns into
+    the page's records (`item` defaults to the row's first element: the model's object).
     Sorting ends with the primary key, so that the order is always deterministic.
     """
-    model = statement.column_descriptions[0]["entity"]
+    model = next(c["entity"] for c in statement.column_descriptions if c.get("entity"))
     where = [*conditions, *_common_conditions(model, args)]
-    total = db.session.scalar(select(func.count()).select_from(model).where(*where))
     sort = args.get("sort") or [(default_sort.removeprefix("-"), default_sort.startswith("-"))]
-    order = [sortable[name].desc() if descending else sortable[name] for name, descending in sort]
+    keys = [(sortable[name], descending) for name, descending in sort] + [(model.id, False)]
     page, size = args["page"], args["page_size"]
-    rows = db.session.scalars(
-        statement.where(*where).order_by(*order, model.id).limit(size).offset((page - 1) * size)
-    ).all()
-    return Page(data=list(rows), page=page, page_size=size, total=total)
+    # A statement that brings its own order cannot be read by keyset.
+    keyset = not statement._order_by_clauses
+    cursor = Cursor.matching(args, keys) if keyset else None
+    offset = 0 if cursor else (page - 1) * size
+    window = _window(statement, model, where, keys, cursor).limit(inline(size + 1))
+    window = window.offset(inline(offset))
+    rows = db.session.execute(_rows_in(statement, model, window.subquery("page"), keys)).all()
+    total = rows[0]._total if rows else _count_without_page(model, where, page, cursor)
+    result = Page(
+        data=[item(row) for row in rows[:size]],
+        page=page,
+        page_size=size,
+        total=total,
+        has_next=len(rows) > size,
+    )
+    if total > COUNT_LIMIT:
+        seen = (page - 1) * size + len(rows)
+        result.total, result.total_is_estimate = _total_beyond_limit(model, where, seen)
+    if result.has_next and page * size >= KEYSET_FROM and keyset:
+        result.next_cursor = Cursor.after_row(rows[size - 1], len(keys), page + 1)
+    return result
+
+
+def _window(
+    statement: Select, model: type, where: list, keys: list, cursor: Cursor | None
+) -> Select:
+    """The page's ids, chosen on the sort keys alone, with the total."""
+    return (
+        statement.with_only_columns(
+            model.id.label("_id"),
+            _counted(model, where).label("_total"),
+            *(key.label(f"_key{i}") for i, (key, _) in enumerate(keys)),
+        )
+        .where(*where, *([after(keys, cursor.values)] if cursor else []))
+        .order_by(*_ordered(keys))
+    )
+
+
+def _rows_in(statement: Select, model: type, window: Subquery, keys: list) -> Select:
+    """The page's rows in full: what a row costs beyond its sort key (linked ids, say) is
+    paid for the page only, not for every row that an offset skips."""
+    window_keys = [(window.c[f"_key{i}"], descending) for i, (_, descending) in enumerate(keys)]
+    return (
+        statement.add_columns(window.c._total, *(key for key, _ in window_keys))
+        .join(window, model.id == window.c._id)
+        .order_by(*_ordered(window_keys))
+    )
+
+
+def inline(number: int) -> ColumnElement[int]:
+    """A LIMIT or OFFSET written into the SQL, not bound: a prepared statement's generic
+    plan would otherwise not know how few rows are wanted, and sort whole tables."""
+    return literal(number, literal_execute=True)
+
+
+def _ordered(keys: list) -> list:
+    return [key.desc() if descending else key for key, descending in keys]
+
+
+def _counted(model: type, where: list) -> ColumnElement[int]:
+    """The number of matching rows, counted no further than `COUNT_LIMIT` + 1."""
+    matching = select(literal(1)).select_from(model).where(*where).limit(inline(COUNT_LIMIT + 1))
+    counted = select(func.count()).select_from(matching.correlate(None).subquery())
+    return counted.correlate(None).scalar_subquery()
+
+
+def _count_without_page(model: type, where: list, page: int, cursor: Cursor | None) -> int:
+    """The total for a page that came back empty: nothing at all matches on page 1."""
+    if page == 1 and cursor is None:
+        return 0
+    return db.session.scalar(select(_counted(model, where)))
+
+
+def _total_beyond_limit(model: type, where: list, seen: int) -> tuple[int, bool]:
+    """PostgreSQL: the planner's estimate, but never less than what was counted or seen.
+    Other databases hold a district's data, not a state's: they count."""
+    matching = select(literal(1)).select_from(model).where(*where)
+    if db.session.get_bind().dialect.name != "postgresql":
+        return db.session.scalar(select(func.count()).select_from(matching.subquery())), False
+    plan = db.session.scalar(Explain(matching))
+    return max(COUNT_LIMIT + 1, seen, round(plan[0]["Plan"]["Plan Rows"])), True
+
+
+class Explain(Executable, ClauseElement):
+    """`EXPLAIN (FORMAT JSON) <statement>`: the plan, and so the estimated row count."""
+
+    inherit_cache = False
+
+    def __init__(self, statement: Select):
+        self.statement = statement
+
+
+@compiles(Explain, "postgresql")
+def _explain(element: Explain, compiler, **kwargs) -> str:
+    return "EXPLAIN (FORMAT JSON) " + compiler.process(element.statement, **kwargs)
 
 
 def _common_conditions(model: type, args: Mapping[str, Any]) -> list[ColumnElement[bool]]:

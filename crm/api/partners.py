@@ -6,9 +6,9 @@ import marshmallow as ma
 from flask.views import MethodView
 from marshmallow import fields, validate
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from crm.api.blueprint import Blueprint
+from crm.api.duplicates import CreateArgs, refuse_likely_duplicate
 from crm.api.fields import (
     ClassifiedSchema,
     MergePatch,
@@ -22,7 +22,15 @@ from crm.api.fields import (
     text,
 )
 from crm.api.items import create, delete, get_or_404, item_response, update
-from crm.api.listing import SearchableListArgs, SortField, envelope, equality_filters, paginate
+from crm.api.listing import (
+    PRINTABLE,
+    SearchableListArgs,
+    SortField,
+    envelope,
+    equality_filters,
+    paginate,
+)
+from crm.api.rows import AcceptsDumped, RowDump
 from crm.database import db
 from crm.models import Membership, Municipality, Partner, PartnerKind
 from crm.models.enums import PartnerStatus, Sector
@@ -42,7 +50,7 @@ class ExternalIdSchema(ma.Schema):
     value = text(100, required=True, metadata={"example": "VR 1234"})
 
 
-class PartnerSchema(ResourceSchema, ClassifiedSchema):
+class PartnerSchema(AcceptsDumped, ResourceSchema, ClassifiedSchema):
     name = text(200, required=True, metadata={"example": "Handwerkskammer Halle (Saale)"})
     short_name = text(50, metadata={"example": "HWK Halle"})
     kind = VocabularyCode(
@@ -88,8 +96,12 @@ class PartnerPatchSchema(MergePatch, PartnerSchema):
     pass
 
 
+# Lists and reads come straight from rows: one statement, no objects (see crm.api.rows).
+PARTNER_ROWS = RowDump(PartnerSchema(), Partner)
+
+
 class PartnerListArgs(SearchableListArgs):
-    kind = fields.List(fields.String(validate=validate.Length(max=60)))
+    kind = fields.List(fields.String(validate=[validate.Length(max=60), PRINTABLE]))
     sector = fields.List(fields.Enum(Sector, by_value=True))
     status = fields.List(fields.Enum(PartnerStatus, by_value=True))
     topic_id = fields.List(fields.UUID())
@@ -145,19 +157,26 @@ class Partners(MethodView):
         (Handlungsfeld), target group (Zielgruppe), municipality served and steering group;
         search names with `q`.
         """
-        statement = select(Partner).options(
-            selectinload(Partner.topics),
-            selectinload(Partner.target_groups),
-            selectinload(Partner.municipalities),
-        )
         return paginate(
-            statement, args, conditions=_conditions(args), sortable=SORTABLE, default_sort="name"
+            PARTNER_ROWS.select(),
+            args,
+            conditions=_conditions(args),
+            sortable=SORTABLE,
+            default_sort="name",
+            item=PARTNER_ROWS.dump,
         )
 
     @blp.arguments(PartnerSchema)
+    @blp.arguments(CreateArgs, location="query")
     @blp.response(201, PartnerSchema)
-    def post(self, data):
-        """Create a partner"""
+    def post(self, data, args):
+        """Create a partner
+
+        Answers 409 with the candidates when the Kooperationspartner very likely exists
+        already (a Dublette: same name in another spelling, same website, ...); send
+        `allow_duplicate=true` to create it anyway.
+        """
+        refuse_likely_duplicate(Partner, data, args)
         partner = create(Partner, data)
         db.session.commit()
         return item_response(partner, 201)
@@ -168,7 +187,7 @@ class PartnerItem(MethodView):
     @blp.response(200, PartnerSchema)
     def get(self, partner_id):
         """Get a partner"""
-        return item_response(get_or_404(Partner, partner_id))
+        return item_response(PARTNER_ROWS.get_or_404(partner_id))
 
     @blp.arguments(PartnerPatchSchema)
     @blp.response(200, PartnerSchema)

@@ -8,7 +8,7 @@ and blocks too common to say anything (a town every partner shares) are passed o
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from itertools import combinations
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 from crm.matching.names import parse
 from crm.matching.phonetics import cologne_phonetics
@@ -100,3 +100,61 @@ def organisation_candidates(records: Sequence[OrganisationRecord], threshold: fl
 
 def person_candidates(records: Sequence[PersonRecord], threshold: float = LIKELY):
     return candidates(records, person_keys, compare_people, threshold)
+
+
+class CandidateIndex(Generic[R]):
+    """Records added one at a time, each compared on arrival with those before it that
+    `candidates` would compare it with (for an import: the stored records and the rows
+    before). Holds the blocks in memory, not the comparisons."""
+
+    def __init__(
+        self,
+        keys: Callable[[R], Iterable[Hashable]],
+        compare: Callable[[R, R], Match],
+        threshold: float = LIKELY,
+    ):
+        self.keys, self.compare, self.threshold = keys, compare, threshold
+        self.blocks: dict[Hashable, list[R]] = defaultdict(list)
+        self.key_counts: dict[str, int] = {}
+
+    def add(self, record: R) -> None:
+        found = set(self.keys(record))
+        self.key_counts[record.id] = len(found)
+        for key in found:
+            self.blocks[key].append(record)
+
+    def likely(self, record: R) -> list[Match]:
+        """The stored records that `record` very likely duplicates, strongest first."""
+        found = set(self.keys(record))
+        evidence: Counter[str] = Counter()
+        by_initials: set[str] = set()
+        compared: dict[str, R] = {}
+        for key in found:
+            members = self.blocks.get(key, ())
+            if len(members) > MAX_BLOCK and not _is(key, "signal"):
+                continue
+            for member in members:
+                if _is(key, "signal"):
+                    evidence[member.id] += 2
+                elif _is(key, "initials"):
+                    by_initials.add(member.id)
+                else:
+                    evidence[member.id] += 1
+                compared[member.id] = member
+        evidence.update(by_initials)
+        sparse = len(found) < 2
+        matches = [
+            self.compare(record, compared[other])
+            for other, count in evidence.items()
+            if count >= 2 or sparse or self.key_counts[other] < 2
+        ]
+        found_matches = [m for m in matches if m.score >= self.threshold]
+        return sorted(found_matches, key=lambda m: (-m.score, m.second))
+
+
+def organisation_index(threshold: float = LIKELY) -> CandidateIndex[OrganisationRecord]:
+    return CandidateIndex(organisation_keys, compare_organisations, threshold)
+
+
+def person_index(threshold: float = LIKELY) -> CandidateIndex[PersonRecord]:
+    return CandidateIndex(person_keys, compare_people, threshold)

@@ -44,3 +44,19 @@ def cologne_phonetics(text: str) -> str:
         if key:
             keys.append(key)
     return " ".join(keys)
+
+
+# The Kölner Phonetik's first code each initial letter can give ("c" is 4 or 8).
+_INITIAL_CODES = {
+    letter: {cologne_phonetics(letter + following)[:1] for following in "aehkosz"} - {""}
+    for letter in "abcdefghijklmnopqrstuvwxyz"
+}
+
+
+def alike_initials(name: str) -> frozenset[str]:
+    """The letters a name that sounds like `name` may begin with ("Carl": c, g, h, k, q, x),
+    so that a database can narrow the search by a range of the sorted names."""
+    code = cologne_phonetics(name)[:1]
+    if not code:
+        return frozenset(_INITIAL_CODES)
+    return frozenset(letter for letter, codes in _INITIAL_CODES.items() if code in codes)

@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, datetime
 from enum import StrEnum
 
-from sqlalchemy import DateTime, Enum, String, TypeDecorator, Uuid, event
+from sqlalchemy import DateTime, Enum, Index, String, TypeDecorator, Uuid, event
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column
 
 from crm.errors import InvalidInput
@@ -88,17 +88,36 @@ def _check_spans(_mapper, _connection, target: Resource) -> None:
 
 
 class Searchable:
-    """A folded copy of the searchable fields, kept up to date on every flush."""
+    """A folded copy of the searchable fields, kept up to date on every flush.
+
+    `search_text` is indexed for `q` (`LIKE '%word%'`): on PostgreSQL with trigrams (GIN,
+    pg_trgm), so that a search reads the matching rows only. SQLite cannot use an index for
+    such a pattern; it gets a plain one, so that both databases have the same schema.
+    `sort_name` is indexed with `id`, the order of every list sorted by name, so that a
+    page is read straight from the index, by keyset or by offset.
+    """
 
     __search_fields__: tuple[str, ...] = ()
     __sort_name_field__: str = "name"
 
     search_text: Mapped[str] = mapped_column(String, default="")
-    sort_name: Mapped[str] = mapped_column(String(300), default="", index=True)
+    sort_name: Mapped[str] = mapped_column(String(300), default="")
 
     def refresh_search_columns(self) -> None:
         self.search_text = search_key(*(getattr(self, f) for f in self.__search_fields__))
         self.sort_name = fold(getattr(self, self.__sort_name_field__) or "")[:300]
+
+
+@event.listens_for(Searchable, "instrument_class", propagate=True)
+def _index_search_columns(_mapper, cls: type[Searchable]) -> None:
+    columns = cls.__table__.c
+    Index(f"ix_{cls.__tablename__}_sort_name", columns.sort_name, columns.id)
+    Index(
+        None,
+        columns.search_text,
+        postgresql_using="gin",
+        postgresql_ops={"search_text": "gin_trgm_ops"},
+    )
 
 
 @event.listens_for(Searchable, "before_insert", propagate=True)

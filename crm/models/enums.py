@@ -118,6 +118,20 @@ class ApiRole(LabelledEnum):
         return list(ApiRole).index(self)
 
 
+class AuditAction(LabelledEnum):
+    create = "create", "angelegt", "created"
+    update = "update", "geändert", "changed"
+    archive = "archive", "archiviert", "archived"
+    delete = "delete", "gelöscht", "deleted"
+    erase = "erase", "personenbezogene Daten gelöscht (Art. 17 DSGVO)", "personal data erased"
+
+
+class ActorKind(LabelledEnum):
+    api_key = "api_key", "API-Schlüssel", "API key"
+    user = "user", "Person (Anmeldung)", "signed-in person"
+    system = "system", "System", "system"
+
+
 PUBLISHED_ENUMS: dict[str, type[LabelledEnum]] = {
     "sector": Sector,
     "partner_status": PartnerStatus,
@@ -131,4 +145,6 @@ PUBLISHED_ENUMS: dict[str, type[LabelledEnum]] = {
     "agreement_status": AgreementStatus,
     "party_role": PartyRole,
     "api_role": ApiRole,
+    "audit_action": AuditAction,
+    "actor_kind": ActorKind,
 }

@@ -1,0 +1,120 @@
+"""/api/v1/changes: the change feed (Änderungs-Feed) for systems that keep copies."""
+
+import marshmallow as ma
+from flask import request
+from flask.views import MethodView
+from marshmallow import fields, validate
+from werkzeug.urls import urlencode
+
+from crm.api.blueprint import Blueprint
+from crm.database import db
+from crm.services.changes import TOKEN_PATTERN, FeedPosition, as_payload, changes_after
+
+blp = Blueprint(
+    "changes",
+    __name__,
+    url_prefix="/api/v1/changes",
+    description="Änderungs-Feed: every create, change, archive and delete, in commit order, "
+    "for systems that keep copies of partners, steering groups and agreements.",
+)
+
+MAX_PAGE_SIZE = 1000
+
+
+class FeedCursor(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs) -> FeedPosition:
+        try:
+            return FeedPosition.parse(super()._deserialize(value, attr, data, **kwargs))
+        except ValueError as error:
+            raise ma.ValidationError(
+                "Not a cursor of this feed: use `next_cursor` from an earlier page."
+            ) from error
+
+
+class FeedArgs(ma.Schema):
+    cursor = FeedCursor(
+        metadata={
+            "description": "`next_cursor` of the previous page; absent: from the start.",
+            "pattern": TOKEN_PATTERN,
+            "example": "48213-1077",
+        },
+    )
+    page_size = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
+    resource_type = fields.List(
+        fields.String(validate=validate.Length(max=60)),
+        metadata={"description": "Only these: `partner`, `steering_group`, `membership`, ..."},
+    )
+
+
+class FeedChangeSchema(ma.Schema):
+    cursor = fields.String(
+        metadata={"description": "Resume after this change by passing it as `cursor`."}
+    )
+    event_type = fields.String(metadata={"example": "partner.update"})
+    resource_type = fields.String(metadata={"example": "partner"})
+    resource_id = fields.UUID()
+    parent_id = fields.UUID(
+        allow_none=True,
+        metadata={"description": "A membership's steering group, a party's agreement."},
+    )
+    action = fields.String(metadata={"example": "update"})
+    occurred_at = fields.String(metadata={"format": "date-time"})
+    changed_fields = fields.List(
+        fields.String(),
+        metadata={
+            "description": "The names of the fields that changed (never their values); "
+            "empty for a delete.",
+            "example": ["status"],
+        },
+    )
+
+
+class FeedLinksSchema(ma.Schema):
+    self = fields.Url()
+    next = fields.Url()
+
+
+class FeedPageSchema(ma.Schema):
+    data = fields.List(fields.Nested(FeedChangeSchema))
+    next_cursor = fields.String(
+        metadata={"description": "Where to continue: pass it as `cursor` on the next call."}
+    )
+    has_more = fields.Boolean(
+        metadata={"description": "False: you are at the end; poll `links.next` later."}
+    )
+    links = fields.Nested(FeedLinksSchema)
+
+
+@blp.route("")
+class Changes(MethodView):
+    @blp.arguments(FeedArgs, location="query")
+    @blp.response(200, FeedPageSchema)
+    def get(self, args):
+        """Follow the change feed (Änderungs-Feed)
+
+        Every create, update, archive and delete of every record, oldest first, in the
+        order the changes were committed: a page and a `next_cursor` to pass as `cursor`
+        next time. A cursor never skips or repeats a change, also while others write;
+        changes of transactions still running appear once they have committed. Deleted
+        records appear as tombstones (`action: delete`). No personal data: a change
+        names the record and the fields that changed, not their values; read the record
+        itself for those. Every page costs the same, however far into the feed.
+        """
+        start = args.get("cursor", FeedPosition())
+        changes = changes_after(
+            db.session, start, args["page_size"] + 1, args.get("resource_type", ())
+        )
+        page = changes[: args["page_size"]]
+        end = FeedPosition.of(page[-1]) if page else start
+        return {
+            "data": [as_payload(change) for change in page],
+            "next_cursor": end.token,
+            "has_more": len(changes) > len(page),
+            "links": {"self": request.url, "next": _url_with_cursor(end.token)},
+        }
+
+
+def _url_with_cursor(token: str) -> str:
+    args = request.args.copy()
+    args["cursor"] = token
+    return f"{request.base_url}?{urlencode(args)}"

@@ -1,0 +1,149 @@
+"""`Idempotency-Key` on POST: a repeated request gets the first one's response.
+
+A client that did not hear back (a timeout, a dropped connection) sends the same POST
+again with the same key; it is not carried out twice. The key is reserved in the
+request's own transaction, so it is stored if and only if the change is; the response
+is added once the view has committed. The same key with another request, or a repeat while the
+first request is still running, is a 409. Keys are the caller's own and
+are kept for `KEEP`.
+"""
+
+import hashlib
+import json
+import re
+from datetime import timedelta
+
+from flask import Response, g, request
+from sqlalchemy import delete, event, select
+from sqlalchemy.exc import IntegrityError
+
+from crm.database import db
+from crm.errors import Conflict, Problem
+from crm.models import IdempotentRequest
+from crm.models.base import utcnow
+
+HEADER = "Idempotency-Key"
+KEEP = timedelta(hours=24)
+VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+# What a repeat needs to look like the first answer.
+REPLAYED_HEADERS = ("Content-Type", "Location", "ETag")
+
+PARAMETER = {
+    "in": "header",
+    "name": HEADER,
+    "required": False,
+    "description": "Any unique string (a UUID, say) to make the POST safe to repeat: the "
+    "same key with the same body returns the first response (with "
+    "`Idempotent-Replayed: true`) and changes nothing; the same key with another body is "
+    f"a 409. Kept for {KEEP.total_seconds() / 3600:.0f} hours.",
+    "schema": {"type": "string", "pattern": VALID_KEY.pattern, "maxLength": 255},
+}
+
+
+class InvalidHeader(Problem):
+    status = 400
+    title = "Bad request"
+    type = "urn:crm:problem:bad-request"
+
+
+def begin() -> Response | None:
+    """Before a POST view: answer a repeat, or reserve the key for this request."""
+    key = request.headers.get(HEADER)
+    if request.method != "POST" or key is None:
+        return None
+    if not VALID_KEY.match(key):
+        raise InvalidHeader(
+            "Invalid Idempotency-Key.",
+            errors={HEADER: ["Use 1 to 255 visible ASCII characters, such as a UUID."]},
+        )
+    actor = g.get("actor") or "anonymous"
+    first = db.session.scalar(
+        select(IdempotentRequest).where(
+            IdempotentRequest.actor == actor,
+            IdempotentRequest.key == key,
+            IdempotentRequest.created_at > utcnow() - KEEP,
+        )
+    )
+    if first is not None:
+        return _repeat(first)
+    db.session.execute(
+        delete(IdempotentRequest).where(
+            IdempotentRequest.actor == actor, IdempotentRequest.key == key
+        )
+    )
+    _reserve(IdempotentRequest(actor=actor, key=key, fingerprint=_fingerprint()))
+    return None
+
+
+def _repeat(first: IdempotentRequest) -> Response:
+    if first.fingerprint != _fingerprint():
+        raise Conflict(
+            "This Idempotency-Key was used for another request; use a new key for this one.",
+            errors={HEADER: ["Used before with another method, path or body."]},
+        )
+    if first.status_code is None:
+        raise Conflict("The first request with this Idempotency-Key is still running.")
+    response = Response(first.response_body, status=first.status_code)
+    response.headers.update(first.response_headers or {})
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+
+
+def _reserve(reservation: IdempotentRequest) -> None:
+    try:
+        with db.session.begin_nested():
+            db.session.add(reservation)
+    except IntegrityError:
+        raise Conflict("The first request with this Idempotency-Key is still running.") from None
+    g.idempotent_request = reservation
+    # Only a committed change has a response worth repeating.
+    event.listen(db.session, "after_commit", _note_commit, once=True)
+
+
+def _note_commit(_session) -> None:
+    g.idempotent_committed = True
+
+
+def finish(response: Response) -> Response:
+    """After the view: store its response with the reserved key."""
+    reservation = g.pop("idempotent_request", None)
+    if reservation is None or not g.pop("idempotent_committed", False):
+        return response
+    if 200 <= response.status_code < 300:
+        reservation.status_code = response.status_code
+        reservation.response_headers = {
+            name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers
+        }
+        reservation.response_body = response.get_data(as_text=True)
+    else:
+        db.session.delete(reservation)  # nothing to repeat: let the key be used again
+    db.session.commit()
+    return response
+
+
+def _fingerprint() -> str:
+    # With the query: `?dry_run=true` or `?resource=contacts` make another request.
+    digest = hashlib.sha256(f"{request.method} {request.full_path}\n".encode())
+    if request.mimetype == "multipart/form-data":
+        _digest_upload(digest)
+        return digest.hexdigest()
+    body = request.get_json(silent=True)
+    content = (
+        json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+        if body is not None
+        else request.get_data()
+    )
+    digest.update(content)
+    return digest.hexdigest()
+
+
+def _digest_upload(digest) -> None:
+    """An upload by its fields and the files' contents, read in chunks: the multipart
+    boundary differs from one upload of the same file to the next."""
+    for name, value in sorted(request.form.items(multi=True)):
+        digest.update(f"{name}={value}\n".encode())
+    for name, upload in sorted(request.files.items(multi=True), key=lambda item: item[0]):
+        digest.update(f"{name}:{upload.filename}\n".encode())
+        while chunk := upload.stream.read(64 * 1024):
+            digest.update(chunk)
+        upload.stream.seek(0)

@@ -1,0 +1,207 @@
+"""The network as files for other tools: GraphML (yEd, Cytoscape), GEXF (Gephi), CSV edge
+lists, and the coverage matrix as CSV and XLSX for spreadsheets."""
+
+import csv
+import io
+from collections.abc import Callable, Iterable
+from xml.etree import ElementTree
+
+import xlsxwriter
+
+from crm.services.network_coverage import Coverage
+from crm.services.network_model import Network, Node, Tie, public_id
+
+GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
+GEXF_NS = "http://gexf.net/1.3"
+
+
+def _codes(network: Network, vocabulary: str, ids_attribute: str) -> Callable[[Node], str]:
+    terms = getattr(network, vocabulary)
+    return lambda node: ";".join(terms[i].code for i in getattr(node, ids_attribute))
+
+
+def _node_attributes(network: Network) -> list[tuple[str, str, Callable[[Node], object]]]:
+    """(name, GraphML/GEXF type, value) of each node attribute."""
+    return [
+        ("type", "string", lambda node: node.type),
+        ("name", "string", lambda node: node.name),
+        ("kind", "string", lambda node: node.kind),
+        ("sector", "string", lambda node: node.sector or ""),
+        ("status", "string", lambda node: node.status),
+        ("topics", "string", _codes(network, "topics", "topic_ids")),
+        ("target_groups", "string", _codes(network, "target_groups", "target_group_ids")),
+    ]
+
+
+EDGE_ATTRIBUTES: list[tuple[str, str, Callable[[Tie], object]]] = [
+    ("type", "string", lambda tie: tie.type),
+    ("role", "string", lambda tie: tie.role),
+    ("start", "string", lambda tie: tie.start or ""),
+    ("end", "string", lambda tie: tie.end or ""),
+    ("weight", "double", lambda tie: tie.weight),
+]
+
+
+def _ends(tie: Tie) -> dict[str, str]:
+    return {
+        "id": public_id(tie.id),
+        "source": public_id(tie.partner_id),
+        "target": public_id(tie.body_id),
+    }
+
+
+def _xml(root: ElementTree.Element) -> bytes:
+    ElementTree.indent(root)
+    return ElementTree.tostring(root, encoding="utf-8", xml_declaration=True)
+
+
+def graphml(network: Network) -> bytes:
+    root = ElementTree.Element("graphml", xmlns=GRAPHML_NS)
+    for scope, prefix, attributes in (
+        ("node", "n", _node_attributes(network)),
+        ("edge", "e", EDGE_ATTRIBUTES),
+    ):
+        for name, kind, _ in attributes:
+            ElementTree.SubElement(
+                root, "key", {"id": f"{prefix}_{name}", "for": scope, "attr.name": name,
+                              "attr.type": kind},
+            )  # fmt: skip
+    graph = ElementTree.SubElement(root, "graph", id="network", edgedefault="undirected")
+    for node in network.nodes.values():
+        element = ElementTree.SubElement(graph, "node", id=public_id(node.id))
+        _graphml_data(element, "n", _node_attributes(network), node)
+    for tie in network.ties:
+        element = ElementTree.SubElement(graph, "edge", _ends(tie))
+        _graphml_data(element, "e", EDGE_ATTRIBUTES, tie)
+    return _xml(root)
+
+
+def _graphml_data(element, prefix: str, attributes, item) -> None:
+    for name, _, value in attributes:
+        ElementTree.SubElement(element, "data", key=f"{prefix}_{name}").text = str(value(item))
+
+
+def gexf(network: Network) -> bytes:
+    root = ElementTree.Element("gexf", xmlns=GEXF_NS, version="1.3")
+    meta = ElementTree.SubElement(root, "meta", lastmodifieddate=network.as_of.isoformat())
+    ElementTree.SubElement(meta, "creator").text = "Kooperationspartner-CRM"
+    ElementTree.SubElement(meta, "description").text = f"Netzwerk am {network.as_of:%d.%m.%Y}"
+    graph = ElementTree.SubElement(root, "graph", defaultedgetype="undirected", mode="static")
+    node_attributes = _node_attributes(network)
+    for scope, attributes in (("node", node_attributes), ("edge", EDGE_ATTRIBUTES)):
+        declared = ElementTree.SubElement(graph, "attributes", {"class": scope})
+        for name, kind, _ in attributes:
+            ElementTree.SubElement(declared, "attribute", id=name, title=name, type=kind)
+    nodes = ElementTree.SubElement(graph, "nodes")
+    for node in network.nodes.values():
+        element = ElementTree.SubElement(nodes, "node", id=public_id(node.id), label=node.label)
+        _gexf_values(element, node_attributes, node)
+    edges = ElementTree.SubElement(graph, "edges")
+    for tie in network.ties:
+        element = ElementTree.SubElement(edges, "edge", _ends(tie), weight=str(tie.weight))
+        _gexf_values(element, EDGE_ATTRIBUTES, tie)
+    return _xml(root)
+
+
+def _gexf_values(element, attributes, item) -> None:
+    values = ElementTree.SubElement(element, "attvalues")
+    for name, _, value in attributes:
+        ElementTree.SubElement(values, "attvalue", {"for": name, "value": str(value(item))})
+
+
+def safe(value: object) -> object:
+    """A cell a spreadsheet shows as text, never runs as a formula (CSV injection)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def _csv(header: list[str], rows: Iterable[list]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([safe(value) for value in row] for row in rows)
+    return out.getvalue().encode("utf-8")
+
+
+def edge_list_csv(network: Network) -> bytes:
+    header = ["source", "source_label", "target", "target_label", "target_type"]
+    header += [name for name, _, _ in EDGE_ATTRIBUTES]
+    rows = (
+        [
+            public_id(tie.partner_id),
+            network.nodes[tie.partner_id].label,
+            public_id(tie.body_id),
+            network.nodes[tie.body_id].label,
+            network.nodes[tie.body_id].type,
+            *(value(tie) for _, _, value in EDGE_ATTRIBUTES),
+        ]
+        for tie in network.ties
+    )
+    return _csv(header, rows)
+
+
+def _names(nodes: list[Node]) -> str:
+    return "; ".join(node.name for node in nodes)
+
+
+def _coverage_rows(coverage: Coverage) -> tuple[list[str], list[list]]:
+    header = ["topic_code", "topic", "target_group_code", "target_group"]
+    if coverage.municipalities is not None:
+        header += ["municipality_code", "municipality"]
+    header += ["partners", "steering_groups", "agreements", "gap", "possible_duplicate"]
+    header += ["partner_names", "steering_group_names", "agreement_titles"]
+    rows = []
+    for cell in coverage.cells:
+        row = [cell.topic.code, cell.topic.label_de]
+        row += [cell.target_group.code, cell.target_group.label_de]
+        if coverage.municipalities is not None:
+            row += [cell.municipality.code, cell.municipality.label_de]
+        row += [len(cell.partners), len(cell.steering_groups), len(cell.agreements)]
+        row += [cell.gap, cell.possible_duplicate]
+        row += [_names(cell.partners), _names(cell.steering_groups), _names(cell.agreements)]
+        rows.append(row)
+    return header, rows
+
+
+def coverage_csv(coverage: Coverage) -> bytes:
+    header, rows = _coverage_rows(coverage)
+    return _csv(header, ([str(v).lower() if isinstance(v, bool) else v for v in r] for r in rows))
+
+
+def coverage_xlsx(coverage: Coverage) -> bytes:
+    """A sheet per cell ("Zellen") and, without municipalities, the matrix ("Matrix"):
+    gaps red, possible duplicates amber."""
+    out = io.BytesIO()
+    workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
+    bold = workbook.add_format({"bold": True})
+    if coverage.municipalities is None:
+        _matrix_sheet(workbook, coverage, bold)
+    sheet = workbook.add_worksheet("Zellen")
+    header, rows = _coverage_rows(coverage)
+    sheet.write_row(0, 0, header, bold)
+    for number, row in enumerate(rows, 1):
+        sheet.write_row(number, 0, [safe(value) for value in row])
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, len(rows), len(header) - 1)
+    workbook.close()
+    return out.getvalue()
+
+
+def _matrix_sheet(workbook, coverage: Coverage, bold) -> None:
+    sheet = workbook.add_worksheet("Matrix")
+    gap = workbook.add_format({"bg_color": "#F4B6B6"})
+    duplicate = workbook.add_format({"bg_color": "#FFD98C"})
+    sheet.write(0, 0, "Handlungsfeld \\ Zielgruppe (Partner / Gremien / Vereinbarungen)", bold)
+    sheet.write_row(0, 1, [group.label_de for group in coverage.target_groups], bold)
+    columns = {group.id: number for number, group in enumerate(coverage.target_groups, 1)}
+    rows = {topic.id: number for number, topic in enumerate(coverage.topics, 1)}
+    for topic in coverage.topics:
+        sheet.write(rows[topic.id], 0, topic.label_de, bold)
+    for cell in coverage.cells:
+        counts = f"{len(cell.partners)} / {len(cell.steering_groups)} / {len(cell.agreements)}"
+        style = gap if cell.gap else duplicate if cell.possible_duplicate else None
+        sheet.write(rows[cell.topic.id], columns[cell.target_group.id], counts, style)
+    sheet.set_column(0, 0, 40)
+    sheet.set_column(1, len(columns), 18)
+    sheet.freeze_panes(1, 1)

@@ -1,0 +1,87 @@
+"""XLSX: a cover sheet, then one sheet per section with typed cells, a frozen header row
+and an auto-filter. Text is always written as text: a value such as `=HYPERLINK(...)`
+from the database never becomes a formula."""
+
+import io
+import re
+from datetime import date, datetime
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from crm.exports.report import LOCAL_TIME, Coded, Progress, Report, Section, as_text, rows_of
+
+BOLD = Font(bold=True)
+# Characters Excel refuses in sheet names.
+SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+MAX_COLUMN_WIDTH = 60
+
+
+def render_xlsx(report: Report, *, progress: Progress | None = None, **_options) -> bytes:
+    workbook = Workbook()
+    _cover(workbook.active, report)
+    used_names = {workbook.active.title}
+    for section in report.sections:
+        sheet = workbook.create_sheet(_sheet_name(section.title, used_names))
+        _table(sheet, section, progress)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _cover(sheet: Worksheet, report: Report) -> None:
+    sheet.title = "Bericht"
+    _write(sheet["A1"], report.municipality)
+    _write(sheet["A2"], report.title)
+    sheet["A2"].font = Font(bold=True, size=14)
+    _write(sheet["A3"], report.subtitle)
+    facts = [(p.label, p.value) for p in report.parameters]
+    for row, (label, value) in enumerate([*facts, ("Erstellt am", report.generated_at)], 5):
+        _write(sheet.cell(row, 1), label)
+        _write(sheet.cell(row, 2), value)
+    sheet.column_dimensions["A"].width = 30
+    sheet.column_dimensions["B"].width = 30
+
+
+def _table(sheet: Worksheet, section: Section, progress: Progress | None) -> None:
+    sheet.append([column.title for column in section.columns])
+    for cell in sheet[1]:
+        cell.font = BOLD
+    widths = [len(column.title) for column in section.columns]
+    for row_number, row in enumerate(rows_of(section, progress), 2):
+        for index, value in enumerate(row):
+            cell = sheet.cell(row_number, index + 1)
+            _write(cell, value)
+            widths[index] = max(widths[index], len(as_text(value)))
+    for index, width in enumerate(widths, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_COLUMN_WIDTH)
+    sheet.freeze_panes = "A2"
+    last = get_column_letter(len(section.columns))
+    sheet.auto_filter.ref = f"A1:{last}{sheet.max_row}"
+
+
+def _write(cell, value) -> None:
+    if isinstance(value, Coded):
+        value = value.label
+    if isinstance(value, datetime):
+        # Excel has no time zones: local wall-clock time.
+        value = value.astimezone(LOCAL_TIME).replace(tzinfo=None)
+        cell.number_format = "DD.MM.YYYY HH:MM"
+    elif isinstance(value, date):
+        cell.number_format = "DD.MM.YYYY"
+    cell.value = value
+    if isinstance(value, str):
+        # openpyxl would store text starting with "=" as a formula.
+        cell.data_type = "s"
+
+
+def _sheet_name(title: str, used: set[str]) -> str:
+    base = SHEET_NAME_FORBIDDEN.sub(" ", title)[:31]
+    name, number = base, 2
+    while name in used:
+        suffix = f" ({number})"
+        name, number = base[: 31 - len(suffix)] + suffix, number + 1
+    used.add(name)
+    return name

@@ -1,0 +1,144 @@
+"""The audit trail (Änderungsprotokoll): one event per create, change, archive and delete.
+
+`crm.api.items` calls these functions on its one write path, so every event is written
+in the transaction of the change it records. Values are kept as the API shows them
+(enumeration values, ISO dates, ids as strings; linked records as `topic_ids`), so that
+they read back from JSON as they were.
+"""
+
+import uuid
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from flask import g
+from sqlalchemy import ColumnElement, inspect, or_, select
+from sqlalchemy.orm import ColumnProperty, RelationshipProperty, Session
+
+from crm.database import db
+from crm.models import AgreementParty, AuditEvent, Contact, Membership
+from crm.models.base import singular, utcnow
+from crm.models.enums import ActorKind, AuditAction
+
+# Bookkeeping every record has; an event is about what people changed. A webhook's
+# signing secret must not be readable from the trail.
+NOT_AUDITED = frozenset(
+    {"id", "created_at", "updated_at", "version", "search_text", "sort_name", "secret"}
+)
+# Records that belong to another one: their events show in the owner's history too.
+PARENT_IDS: dict[type, str] = {Membership: "steering_group_id", AgreementParty: "agreement_id"}
+ARCHIVED = "archived"
+
+
+def record_creation(record: Any) -> None:
+    values = audited_values(record)
+    _add_event(AuditAction.create, record, {k: _change(None, v) for k, v in values.items()})
+
+
+@contextmanager
+def recording_change(record: Any, attributes: Iterable[str]) -> Iterator[None]:
+    """Around an update of `attributes`: an event with what really changed, if anything."""
+    attributes = list(attributes)
+    before = audited_values(record, attributes)
+    yield
+    after = audited_values(record, attributes)
+    changes = {k: _change(before[k], after[k]) for k in before if before[k] != after[k]}
+    if changes:
+        archived = changes.get("status", {}).get("new") == ARCHIVED
+        _add_event(AuditAction.archive if archived else AuditAction.update, record, changes)
+
+
+def record_deletion(record: Any) -> None:
+    values = audited_values(record)
+    _add_event(AuditAction.delete, record, {k: _change(v, None) for k, v in values.items()})
+
+
+def record_erasure(record: Any) -> None:
+    """The erasure of a person's data (Art. 17 DSGVO): the action, the id, who and when;
+    no values."""
+    _add_event(AuditAction.erase, record, {})
+
+
+def audited_values(record: Any, attributes: Iterable[str] | None = None) -> dict[str, Any]:
+    """`{"name": "...", "topic_ids": [...]}` for the given mapped attributes, or for all
+    that people edit; empty values are left out of a full snapshot."""
+    mapper = inspect(record).mapper
+    full = attributes is None
+    values = {}
+    for key in mapper.attrs.keys() if full else attributes:
+        prop = mapper.attrs.get(key)
+        if isinstance(prop, ColumnProperty) and key not in NOT_AUDITED:
+            values[key] = as_json(getattr(record, key))
+        elif isinstance(prop, RelationshipProperty) and prop.secondary is not None:
+            linked = getattr(record, key)
+            values[f"{singular(key)}_ids"] = sorted(str(other.id) for other in linked)
+    if full:
+        values = {k: v for k, v in values.items() if v not in (None, [], {})}
+    return values
+
+
+def as_json(value: Any) -> Any:
+    """A column's value as JSON shows it, so that it reads back as it was written."""
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, datetime):
+        return value.isoformat().replace("+00:00", "Z")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
+    if isinstance(value, list | tuple | set):
+        return [as_json(item) for item in value]
+    if isinstance(value, dict):
+        return {str(k): as_json(v) for k, v in value.items()}
+    return value
+
+
+def story_of(record_id: uuid.UUID) -> ColumnElement[bool]:
+    """The events of a record and of the records that belong to it (its memberships,
+    its parties)."""
+    return or_(AuditEvent.resource_id == record_id, AuditEvent.parent_id == record_id)
+
+
+def has_story(record_id: uuid.UUID) -> bool:
+    return db.session.scalar(select(AuditEvent.id).where(story_of(record_id)).limit(1)) is not None
+
+
+def erase_personal_data(session: Session, contact_id: uuid.UUID) -> int:
+    """Blank the values in every event about a contact; which fields changed, when and by
+    whom stays. Returns how many events were blanked. Flushes; the caller commits."""
+    events = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.data_subject_id == contact_id,
+            AuditEvent.personal_data_erased_at.is_(None),
+        )
+    ).all()
+    for event in events:
+        event.changes = {field: _change(None, None) for field in event.changes}
+        event.personal_data_erased_at = utcnow()
+    session.flush()
+    return len(events)
+
+
+def _change(old: Any, new: Any) -> dict[str, Any]:
+    return {"old": old, "new": new}
+
+
+def _add_event(action: AuditAction, record: Any, changes: dict[str, Any]) -> None:
+    parent = PARENT_IDS.get(type(record))
+    db.session.add(
+        AuditEvent(
+            actor=g.get("actor") or "system",
+            actor_kind=g.get("actor_kind") or ActorKind.system,
+            request_id=g.get("request_id"),
+            resource_type=singular(record.__tablename__),
+            resource_id=record.id,
+            parent_id=getattr(record, parent) if parent else None,
+            action=action,
+            changes=changes,
+            data_subject_id=record.id if isinstance(record, Contact) else None,
+        )
+    )

@@ -1,0 +1,16 @@
+"""The rules a write of a record must pass beyond its schema, in the order the API's
+views apply them, for the writes that do not come through those views (an import, a
+merge): so that they store only what a POST or PATCH would."""
+
+from typing import Any
+
+from crm.models import Contact
+from crm.privacy.consent import update_consent_history
+from crm.services.contacts import check_legal_basis, update_employment_history
+
+RULES = {Contact: (check_legal_basis, update_employment_history, update_consent_history)}
+
+
+def apply_write_rules(record: Any) -> None:
+    for rule in RULES.get(type(record), ()):
+        rule(record)

@@ -1,0 +1,43 @@
+"""`flask crm webhooks deliver`: the delivery worker, long-running or one pass for cron."""
+
+import signal
+import time
+
+import click
+from flask.cli import AppGroup
+
+from crm.database import db
+from crm.services.webhooks import deliver_once
+
+webhooks_cli = AppGroup("webhooks", help="Webhook deliveries.")
+
+
+@webhooks_cli.command("deliver")
+@click.option("--once", is_flag=True, help="One pass, then exit (for cron or a timer).")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=5.0,
+    show_default=True,
+    help="Seconds between passes of the long-running worker.",
+)
+def deliver(once: bool, interval: float) -> None:
+    """Send due webhook deliveries: new changes, then retries whose wait is over.
+
+    Without --once it runs until stopped (SIGTERM or Ctrl-C), finishing the pass it is
+    in. Copies may run at once: each takes other deliveries.
+    """
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    try:
+        while True:
+            result = deliver_once(db.session)
+            if once or result.delivered or result.failed:
+                click.echo(f"{result.delivered} delivered, {result.failed} failed (retried later)")
+            if once or stopping:
+                return
+            time.sleep(interval)
+    except KeyboardInterrupt:
+        return
+    finally:
+        db.session.close()

@@ -1,0 +1,62 @@
+from itertools import count
+
+from sqlalchemy import func, select
+
+from crm.models import Partner
+
+_numbers = count(1)
+KEY_VALUE = "5c0b6f9e-7d1a-4a55-9f0e-6b7c2d1e0a11"
+
+
+def _partner() -> dict:
+    return {"name": f"Caritasverband {next(_numbers)}", "kind": "chamber", "sector": "external"}
+
+
+def _partners(session) -> int:
+    return session.scalar(select(func.count()).select_from(Partner))
+
+
+def test_a_repeat_returns_the_first_response_and_changes_nothing(client, session):
+    body = _partner()
+    first = client.post("/api/v1/partners", json=body, headers={"Idempotency-Key": KEY_VALUE})
+    before = _partners(session)
+    again = client.post("/api/v1/partners", json=body, headers={"Idempotency-Key": KEY_VALUE})
+    assert (again.status_code, again.get_json()) == (201, first.get_json())
+    assert again.headers["Location"] == first.headers["Location"]
+    assert again.headers["Idempotent-Replayed"] == "true"
+    assert _partners(session) == before
+
+
+def test_the_same_key_with_another_body_is_a_409(client):
+    client.post("/api/v1/partners", json=_partner(), headers={"Idempotency-Key": KEY_VALUE})
+    response = client.post(
+        "/api/v1/partners", json=_partner(), headers={"Idempotency-Key": KEY_VALUE}
+    )
+    assert response.status_code == 409
+    assert "Idempotency-Key" in response.get_json()["errors"]
+
+
+def test_keys_are_each_callers_own(client, admin):
+    client.post("/api/v1/partners", json=_partner(), headers={"Idempotency-Key": KEY_VALUE})
+    assert (
+        admin.post(
+            "/api/v1/partners", json=_partner(), headers={"Idempotency-Key": KEY_VALUE}
+        ).status_code
+        == 201
+    )
+
+
+def test_a_refused_request_does_not_use_up_its_key(client):
+    refused = client.post(
+        "/api/v1/partners", json={"name": "ohne Art"}, headers={"Idempotency-Key": KEY_VALUE}
+    )
+    accepted = client.post(
+        "/api/v1/partners", json=_partner(), headers={"Idempotency-Key": KEY_VALUE}
+    )
+    assert (refused.status_code, accepted.status_code) == (422, 201)
+
+
+def test_a_malformed_key_is_a_400(client):
+    response = client.post("/api/v1/partners", json=_partner(), headers={"Idempotency-Key": "a b"})
+    assert response.status_code == 400
+    assert "Idempotency-Key" in response.get_json()["errors"]

@@ -1,0 +1,46 @@
+"""Dumping from rows gives what the schema gives from the model's objects."""
+
+import uuid
+
+from crm.api.partners import PARTNER_ROWS, PartnerSchema
+from crm.api.rows import Dumped
+from crm.models import Municipality, Partner, TargetGroup
+from crm.models.enums import PartnerStatus, Sector
+from tests.factories import make_partner, topic
+
+
+def every_field(session) -> Partner:
+    norden = Municipality(code="norden", label_de="Norden", label_en="Norden")
+    aurich = Municipality(code="aurich", label_de="Aurich", label_en="Aurich")
+    families = session.query(TargetGroup).filter_by(code="families").one()
+    return make_partner(
+        session,
+        name="Volkshochschule Aurich-Norden",
+        short_name="VHS",
+        sector=Sector.internal,
+        status=PartnerStatus.archived,
+        street="Hafenstraße 1",
+        postal_code="26603",
+        town="Aurich",
+        website="https://vhs.example.org",
+        email="info@vhs.example.org",
+        phone="+49 4941 12345",
+        languages=["de", "ar"],
+        external_ids=[{"scheme": "vereinsregister", "value": "VR 1"}],
+        notes="Sprachkurse",
+        topics=[topic(session, "language"), topic(session, "counselling")],
+        target_groups=[families],
+        municipalities=[norden, aurich],
+    )
+
+
+def test_row_dump_equals_the_schema_dump(app, session):
+    partner = every_field(session)
+    session.expire_all()  # links as the database orders them
+    with app.test_request_context():
+        assert PARTNER_ROWS.get_or_404(partner.id) == PartnerSchema().dump(partner)
+
+
+def test_dumped_record_passes_the_schema_unchanged(app):
+    record = Dumped(id=str(uuid.uuid4()))
+    assert PartnerSchema().dump(record) is record

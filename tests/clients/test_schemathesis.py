@@ -1,0 +1,120 @@
+"""Schemathesis (property-based, from the published contract) against the app, with an
+admin key, every check on and a fixed seed: every answer must be one the contract
+documents, in the documented shape; invalid input must be refused, valid input accepted.
+
+One test per operation, each in a transaction of its own that is rolled back."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from schemathesis.checks import CHECKS, load_all_checks
+from schemathesis.config import SchemathesisConfig
+from schemathesis.openapi.checks import RejectedPositiveData
+
+# Schemathesis still finds positive cases the API refuses (NUL characters the schema
+# does not forbid, among others): issue 8 stays open until they are fixed in the API.
+pytestmark = pytest.mark.unfinished
+
+EXAMPLES_PER_MODE = 10
+SPEC = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
+# Findings in modules being written by others, reported to their owners: each fails
+# here until fixed, then passes and must leave this table (strict).
+KNOWN_FINDINGS = {
+    ("POST /api/v1/partners", "positive"): "website: the spec says `format: url`, which "
+    "generators do not know; marshmallow's URL rule needs a pattern in the spec",
+    ("PATCH /api/v1/partners/{partner_id}", "positive"): "as POST",
+    ("POST /api/v1/contacts", "positive"): "consent_withdrawn_at and retain_until are "
+    "null in responses but not nullable in the schema (privacy fields)",
+    ("POST /api/v1/export-schedules", "positive"): "cron and time_zone are checked "
+    "beyond the schema (a pattern for cron, an enum or pattern for time_zone)",
+    ("PATCH /api/v1/export-schedules/{schedule_id}", "positive"): "as POST",
+    ("POST /api/v1/imports", "positive"): "the `mapping` items' format ('Header=field') "
+    "is not in the schema",
+}
+
+
+def _cases() -> list:
+    """(operation, mode) pairs; negative only where there is something to get wrong."""
+    cases = []
+    for path, item in json.loads(SPEC.read_text())["paths"].items():
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            label = f"{method.upper()} {path}"
+            modes = [GenerationMode.POSITIVE]
+            if operation.get("parameters") or operation.get("requestBody"):
+                modes.append(GenerationMode.NEGATIVE)
+            for mode in modes:
+                reason = KNOWN_FINDINGS.get((label, mode.value))
+                marks = [pytest.mark.xfail(reason=reason, strict=True)] if reason else []
+                cases.append(pytest.param(label, mode, marks=marks, id=f"{label}-{mode.value}"))
+    return cases
+
+
+# The admin key is sent with every case; a generated Authorization header would replace
+# it. Text with NUL characters is refused on purpose (crm.api.blueprint.StrictParser; the
+# tests in tests/api/test_nul_characters.py), which a JSON schema cannot say.
+CONFIG = SchemathesisConfig.from_dict(
+    {
+        "seed": 8,
+        "generation": {"database": "none", "with-security-parameters": False, "allow-x00": False},
+    }
+)
+load_all_checks()
+SCHEMATHESIS_CHECKS = {check.__name__: check for check in CHECKS.get_all()}
+# Rules the schema cannot state: a reference to a record that does not exist, a code
+# that is not in a vocabulary, one field required or bounded by another's value, the
+# columns of an uploaded file.
+BEYOND_THE_SCHEMA = re.compile(
+    r"^(No .+ has the id |Unknown |Required when |Must not be (before|after) |No column holds )"
+)
+
+
+def positive_data_acceptance(ctx, response, case):
+    """Schemathesis's check, except where the API refuses well-formed data for a rule
+    the schema cannot state (a 422 naming only such rules)."""
+    try:
+        return SCHEMATHESIS_CHECKS["positive_data_acceptance"](ctx, response, case)
+    except RejectedPositiveData:
+        if response.status_code not in (400, 422) or not _only_beyond_the_schema(response.json()):
+            raise
+        return True
+
+
+def _only_beyond_the_schema(problem: dict) -> bool:
+    messages = [m for field in (problem.get("errors") or {}).values() for m in field]
+    return bool(messages) and all(BEYOND_THE_SCHEMA.match(m) for m in messages)
+
+
+EVERY_CHECK = [
+    *(SCHEMATHESIS_CHECKS | {"positive_data_acceptance": positive_data_acceptance}).values()
+]
+
+
+@pytest.fixture(scope="session")
+def api_schema(app):
+    return schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app, config=CONFIG)
+
+
+@pytest.mark.parametrize(("label", "mode"), _cases())
+def test_the_api_keeps_its_contract(api_schema, admin, label, mode):
+    operation = api_schema.find_operation_by_label(label)
+    headers = {"Authorization": f"Bearer {admin.key}"}
+
+    @given(case=operation.as_strategy(generation_mode=mode))
+    @settings(
+        max_examples=EXAMPLES_PER_MODE,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )
+    def keeps_the_contract(case):
+        case.call_and_validate(headers=headers, checks=EVERY_CHECK)
+
+    keeps_the_contract()

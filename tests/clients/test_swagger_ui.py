@@ -1,0 +1,93 @@
+"""Swagger UI (/docs) in a real headless Chromium: it loads from the app alone, and a
+user authorizes with a key and runs a list call."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.browser.test_network_map import CHROMEDRIVER, CHROMIUM, _require_chromium
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support import expected_conditions as shown  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+TIMEOUT = 30
+LIST_PARTNERS = "#operations-partners-get_api_v1_partners"
+
+
+@pytest.fixture(scope="module")
+def chromium(tmp_path_factory):
+    """Chromium that logs every request it makes (DevTools' network events)."""
+    _require_chromium()
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    for argument in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        "--window-size=1400,1000", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
+    ):  # fmt: skip
+        options.add_argument(argument)
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def docs(chromium, served, request):
+    chromium.get_log("performance")  # start with an empty request log
+    chromium.get(f"{served.base_url}/docs")
+    WebDriverWait(chromium, TIMEOUT).until(
+        shown.visibility_of_element_located((By.CSS_SELECTOR, LIST_PARTNERS))
+    )
+    yield chromium
+    ARTIFACTS.mkdir(exist_ok=True)
+    chromium.save_screenshot(str(ARTIFACTS / f"swagger-ui-{request.node.name}.png"))
+
+
+def _requested_urls(driver) -> list[str]:
+    """Every URL the page fetched over the network (inline `data:` images are none)."""
+    messages = (json.loads(entry["message"])["message"] for entry in driver.get_log("performance"))
+    return [
+        m["params"]["request"]["url"]
+        for m in messages
+        if m["method"] == "Network.requestWillBeSent"
+        and not m["params"]["request"]["url"].startswith(("data:", "blob:"))
+    ]
+
+
+def test_swagger_ui_loads_with_no_request_beyond_the_app(docs, served):
+    urls = _requested_urls(docs)
+    assert any(url.endswith("/api/v1/openapi.json") for url in urls)
+    assert [u for u in urls if not u.startswith(served.base_url + "/")] == []
+
+
+def test_an_authorized_user_runs_a_list_call_and_sees_the_answer(docs, served):
+    wait = WebDriverWait(docs, TIMEOUT)
+    docs.find_element(By.CSS_SELECTOR, ".auth-wrapper .authorize").click()
+    key_field = wait.until(
+        shown.visibility_of_element_located((By.CSS_SELECTOR, ".modal-ux input"))
+    )
+    key_field.send_keys(served.admin_key)
+    docs.find_element(By.CSS_SELECTOR, ".modal-ux .auth-btn-wrapper .authorize").click()
+    docs.find_element(By.CSS_SELECTOR, ".modal-ux .btn-done").click()
+
+    docs.find_element(By.CSS_SELECTOR, f"{LIST_PARTNERS} .opblock-summary").click()
+    wait.until(
+        shown.element_to_be_clickable((By.CSS_SELECTOR, f"{LIST_PARTNERS} .execute"))
+    ).click()
+    status = wait.until(
+        shown.visibility_of_element_located(
+            (
+                By.CSS_SELECTOR,
+                f"{LIST_PARTNERS} .live-responses-table tr.response .response-col_status",
+            )
+        )
+    )
+    body = docs.find_element(By.CSS_SELECTOR, f"{LIST_PARTNERS} .live-responses-table .microlight")
+    assert status.text.strip() == "200"
+    assert '"pagination"' in body.text
