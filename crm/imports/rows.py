@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from marshmallow import ValidationError
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.api.fields import Ref, RefList, VocabularyCode
 from crm.api.items import apply_changes
@@ -150,7 +151,8 @@ class RowImporter:
         likely = [] if self.allow_duplicates else self.existing.likely(loaded)
         if likely:
             return RowOutcome(number, "skip", reason=self._duplicate_reason(likely[0]))
-        record = self.kind.model(id=uuid.uuid4(), **self._no_links(loaded), **loaded)
+        record = self.kind.model(id=uuid.uuid4(), **loaded)
+        self._without_links(record, loaded)
         db.session.add(record)
         try:
             apply_write_rules(record)
@@ -175,14 +177,13 @@ class RowImporter:
         apply_write_rules(record)
         return RowOutcome(number, "update", id=record.id)
 
-    def _no_links(self, loaded: dict[str, Any]) -> dict[str, list]:
-        """Empty topics (and the like) for a new record whose row names none, so that
-        nothing needs to ask the database for them."""
-        return {
-            field.attribute: []
-            for field in self.kind.schema.load_fields.values()
-            if isinstance(field, RefList) and field.attribute not in loaded
-        }
+    @staticmethod
+    def _without_links(record: Any, loaded: dict[str, Any]) -> None:
+        """A new record has no related records but those its row names (topics, ...):
+        known without asking the database, and nothing for the flush to compare."""
+        for relationship in inspect(record).mapper.relationships:
+            if relationship.uselist and relationship.key not in loaded:
+                set_committed_value(record, relationship.key, [])
 
     def _outside_schema(self, data: dict[str, Any]) -> dict[str, uuid.UUID]:
         """Takes the references the schema does not load (a membership's group) out of
