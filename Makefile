@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: run test test-unfinished lint openapi lock clean bench
+.PHONY: run test lint openapi lock clean bench
 
 $(BIN)/.installed: requirements/dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -19,10 +19,6 @@ run: $(BIN)/.installed
 ## Lint, then the whole suite on SQLite and (when reachable; required under CI=true) PostgreSQL.
 test: $(BIN)/.installed lint
 	$(BIN)/pytest
-
-## The known failures of unfinished work (issue 8): Schemathesis findings, feed concurrency.
-test-unfinished: $(BIN)/.installed
-	$(BIN)/pytest -m unfinished
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check crm migrations tests wsgi.py
