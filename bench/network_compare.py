@@ -7,7 +7,8 @@ import time
 
 import igraph
 
-from crm.services.network_metrics import BETWEENNESS_SAMPLES, SEED
+from crm.services.network_betweenness import MIN_SAMPLES as BETWEENNESS_SAMPLES
+from crm.services.network_betweenness import SEED
 
 TOP = 50
 

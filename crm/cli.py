@@ -17,6 +17,7 @@ from crm.exports.cli import exports_cli
 from crm.imports.cli import import_command
 from crm.models import ApiKey
 from crm.models.enums import ApiRole
+from crm.network_cli import network_cli
 from crm.privacy.cli import privacy_cli
 from crm.webhooks_cli import webhooks_cli
 
@@ -25,6 +26,7 @@ crm_cli.add_command(exports_cli)
 crm_cli.add_command(webhooks_cli)
 crm_cli.add_command(privacy_cli)
 crm_cli.add_command(import_command)
+crm_cli.add_command(network_cli)
 
 
 @crm_cli.group("db")

@@ -26,6 +26,7 @@ from crm.services.network_coverage import compute_coverage
 from crm.services.network_metrics import compute_metrics
 from crm.services.network_model import Network, NetworkFilter
 from crm.services.network_overlaps import find_overlaps
+from crm.services.network_snapshots import stored_or_on_request
 
 blp = Blueprint(
     "network",
@@ -174,8 +175,14 @@ class Metrics(MethodView):
         separate groups), whether it bridges verwaltungsintern and verwaltungsextern, and
         its community; per community its members and dominant topics (Handlungsfelder).
         The same data always gives the same result.
+
+        Exact betweenness takes seconds for a district's network: it is computed ahead of
+        time (`flask crm network refresh`, e.g. from cron) and used while the network is
+        unchanged. Otherwise it is computed for the request, exactly for a small network,
+        else estimated from a fixed sample of sources; `betweenness` says which and when.
         """
-        return compute_metrics(load_network(db.session, network_filter(args)))
+        network = load_network(db.session, network_filter(args))
+        return compute_metrics(network, stored_or_on_request(db.session))
 
 
 @blp.route("/overlaps")

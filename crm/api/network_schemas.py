@@ -3,6 +3,7 @@
 import marshmallow as ma
 from marshmallow import fields, validate
 
+from crm.api.fields import Timestamp
 from crm.api.vocabularies import SNAKE_CASE
 from crm.models.enums import Sector
 from crm.services.network_model import public_id
@@ -143,6 +144,15 @@ class BetweennessSchema(ma.Schema):
         allow_none=True,
         metadata={"description": "Sampled sources, when estimated."},
     )
+    precomputed = fields.Boolean(
+        metadata={"description": "Computed ahead of time (`flask crm network refresh`) for "
+                  "exactly this network, rather than for this request. Stored figures are "
+                  "used only while the network is unchanged, so they are never stale."}
+    )  # fmt: skip
+    computed_at = Timestamp(
+        metadata={"description": "When the figures were computed.",
+                  "example": "2026-11-24T06:00:00Z"}
+    )  # fmt: skip
 
 
 class MetricsSchema(ma.Schema):

@@ -10,6 +10,7 @@ from crm.models.idempotency import IdempotentRequest
 from crm.models.import_record import ImportRecord
 from crm.models.meeting import ActionItem, Attendance, Decision, Meeting
 from crm.models.merged_record import MergedRecord
+from crm.models.network_snapshot import NetworkSnapshot
 from crm.models.partner import Partner
 from crm.models.privacy import ConsentRecord
 from crm.models.steering_group import Membership, SteeringGroup
@@ -38,6 +39,7 @@ __all__ = [
     "Membership",
     "MergedRecord",
     "Municipality",
+    "NetworkSnapshot",
     "Partner",
     "PartnerKind",
     "SteeringGroup",

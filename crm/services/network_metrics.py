@@ -7,36 +7,34 @@ Of the libraries compared in bench/network.py, igraph computes exact betweenness
 and only igraph offers both betweenness from a sample of sources and Leiden communities
 (rustworkx has no community detection; networkx is ten to a hundred times slower). The same
 data gives the same results: vertices are ordered by id, random choices use a fixed seed.
+Betweenness comes from crm/services/network_betweenness.py, or stored ahead of time
+(crm/services/network_snapshots.py).
 """
 
-import hashlib
 import random
 import threading
-from array import array
-from collections import Counter, OrderedDict, defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
-from itertools import chain
 
 import igraph
 
+from crm.services import network_betweenness
+from crm.services.network_betweenness import SEED, Betweenness
 from crm.services.network_model import PARTNER, Id, Network, Term, without_collector_pauses
 
-SEED = 2018
-# Exact betweenness costs one breadth-first search from every vertex: 6 s for a district
-# (6,500 vertices) on a 2-core machine, 0.3 s per search on a state network (130,000).
-# Beyond this size it is estimated from a fixed sample of sources (bench/network.py).
-EXACT_BETWEENNESS_MAX_VERTICES = 20_000
-BETWEENNESS_SAMPLES = 32
 DOMINANT_TOPICS = 3
 LEIDEN_ITERATIONS = 2  # until stable takes ten times as long for a state, for little gain
-CACHED_BETWEENNESS = 8
 MIXED = "mixed"
 
 # igraph draws from one process-wide random number generator.
 _random_lock = threading.Lock()
-# Betweenness by the graph's shape: staff look at the same network again and again.
-_betweenness_cache: OrderedDict[tuple[bytes, int | None], list[float]] = OrderedDict()
-_cache_lock = threading.Lock()
+
+BetweennessSource = Callable[[Network, igraph.Graph], Betweenness]
+
+
+def betweenness_on_request(_network: Network, graph: igraph.Graph) -> Betweenness:
+    return network_betweenness.on_request(graph)
 
 
 @dataclass
@@ -68,15 +66,9 @@ class Community:
 
 
 @dataclass
-class Estimate:
-    method: str
-    samples: int | None
-
-
-@dataclass
 class Metrics:
     as_of: object
-    betweenness: Estimate
+    betweenness: Betweenness  # its values are the partners'; the answer says how and when
     partners: list[PartnerMetrics]
     communities: list[Community]
 
@@ -96,10 +88,13 @@ def analysis_graph(network: Network) -> igraph.Graph:
 
 
 @without_collector_pauses
-def compute_metrics(network: Network) -> Metrics:
+def compute_metrics(
+    network: Network, betweenness_of: BetweennessSource = betweenness_on_request
+) -> Metrics:
     graph = analysis_graph(network)
     nodes = list(network.nodes.values())
-    betweenness, samples = betweenness_centrality(graph)
+    found = betweenness_of(network, graph)
+    betweenness = found.values
     communities = communities_of(graph, network)
     community_of = {
         node_id: community.number for community in communities for node_id in community.partner_ids
@@ -114,7 +109,7 @@ def compute_metrics(network: Network) -> Metrics:
             kind=node.kind,
             degree=degree[i],
             weighted_degree=strength[i],
-            betweenness=round(betweenness[i], 9),
+            betweenness=betweenness[i],
             bridges_sectors=i in bridging,
             community=community_of.get(node.id),
         )
@@ -124,51 +119,10 @@ def compute_metrics(network: Network) -> Metrics:
     partners.sort(key=lambda p: (-p.betweenness, -p.weighted_degree, p.id))
     return Metrics(
         as_of=network.as_of,
-        betweenness=Estimate("exact" if samples is None else "sampled", samples),
+        betweenness=found,
         partners=partners,
         communities=communities,
     )
-
-
-def betweenness_centrality(graph: igraph.Graph) -> tuple[list[float], int | None]:
-    """Normalised betweenness (share of all shortest paths between other vertices), and
-    the number of sampled sources when estimated (None when exact); remembered for the
-    last few graphs of the same shape."""
-    n = graph.vcount()
-    samples = None if n <= EXACT_BETWEENNESS_MAX_VERTICES else min(BETWEENNESS_SAMPLES, n)
-    key = (_shape(graph), samples)
-    with _cache_lock:
-        if key in _betweenness_cache:
-            _betweenness_cache.move_to_end(key)
-            return _betweenness_cache[key], samples
-    pairs = (n - 1) * (n - 2) / 2
-    result = [b / pairs if pairs else 0.0 for b in _raw_betweenness(graph, samples)]
-    with _cache_lock:
-        _betweenness_cache[key] = result
-        while len(_betweenness_cache) > CACHED_BETWEENNESS:
-            _betweenness_cache.popitem(last=False)
-    return result, samples
-
-
-def forget_remembered_betweenness() -> None:
-    with _cache_lock:
-        _betweenness_cache.clear()
-
-
-def _shape(graph: igraph.Graph) -> bytes:
-    """A digest of the vertex count and the edges: all that betweenness depends on."""
-    edges = array("q", chain.from_iterable(graph.get_edgelist()))
-    return hashlib.blake2b(graph.vcount().to_bytes(8, "big") + edges.tobytes()).digest()
-
-
-def _raw_betweenness(graph: igraph.Graph, samples: int | None) -> list[float]:
-    """Exact, or estimated from the shortest paths of a fixed random sample of sources,
-    scaled up (Brandes and Pich 2007): unbiased, and enough to rank the brokers."""
-    if samples is None:
-        return graph.betweenness(directed=False)
-    n = graph.vcount()
-    sources = random.Random(SEED).sample(range(n), samples)
-    return [b * n / samples for b in graph.betweenness(directed=False, sources=sources)]
 
 
 def communities_of(graph: igraph.Graph, network: Network) -> list[Community]:

@@ -8,6 +8,8 @@ from xml.etree import ElementTree
 import pytest
 
 from crm.api import openapi_document
+from crm.services.network_model import NetworkFilter
+from crm.services.network_snapshots import refresh
 from tests.factories import MISSING_ID, make_group, make_membership, make_partner, topic
 
 
@@ -114,10 +116,25 @@ def test_metrics_per_partner(viewer, tied):
 
 
 def test_metrics_say_how_betweenness_was_computed(viewer, tied):
-    assert viewer.get("/api/v1/network/metrics").json["betweenness"] == {
-        "method": "exact",
-        "samples": None,
-    }
+    found = viewer.get("/api/v1/network/metrics").json["betweenness"]
+    assert (found["method"], found["samples"], found["precomputed"]) == ("exact", None, False)
+
+
+def test_metrics_use_betweenness_computed_ahead_of_time(viewer, session, tied):
+    computed = refresh(session, NetworkFilter(as_of=date.today())).betweenness.computed_at
+    session.commit()
+    found = viewer.get("/api/v1/network/metrics").json["betweenness"]
+    assert (found["precomputed"], found["computed_at"]) == (
+        True,
+        computed.isoformat().replace("+00:00", "Z"),
+    )
+
+
+def test_metrics_of_a_network_changed_since_the_refresh_are_computed_anew(viewer, session, tied):
+    refresh(session, NetworkFilter(as_of=date.today()))
+    make_membership(session, tied[1], make_partner(session))
+    session.commit()
+    assert viewer.get("/api/v1/network/metrics").json["betweenness"]["precomputed"] is False
 
 
 def test_overlaps_answer_with_the_threshold_used(viewer):

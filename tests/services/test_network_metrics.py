@@ -5,7 +5,6 @@ from datetime import date
 import pytest
 
 from crm.models.enums import MembershipRole, Sector
-from crm.services import network_metrics
 from crm.services.network import load_network
 from crm.services.network_metrics import compute_metrics
 from crm.services.network_model import NetworkFilter
@@ -52,15 +51,9 @@ def test_a_partner_in_one_group_brokers_nothing(session, two_groups):
 
 
 def test_betweenness_is_exact_for_a_small_network(session, two_groups):
-    assert metrics(session).betweenness.method == "exact"
-
-
-def test_betweenness_is_sampled_beyond_the_exact_limit(session, two_groups, monkeypatch):
-    monkeypatch.setattr(network_metrics, "EXACT_BETWEENNESS_MAX_VERTICES", 3)
-    monkeypatch.setattr(network_metrics, "BETWEENNESS_SAMPLES", 4)
     assert (metrics(session).betweenness.method, metrics(session).betweenness.samples) == (
-        "sampled",
-        4,
+        "exact",
+        None,
     )
 
 
