@@ -28,7 +28,8 @@ from sqlalchemy.orm import Session
 from bench.network_compare import compare_libraries
 from bench.network_data import AS_OF, DISTRICT, STATE, Size, generate
 from crm import schema
-from crm.api.network_schemas import MetricsSchema
+from crm.api.network import graph_json
+from crm.api.network_schemas import CoverageSchema, GraphSchema, MetricsSchema
 from crm.database import make_engine
 from crm.models import Membership, Partner, SteeringGroup
 from crm.services.network import load_network
@@ -63,6 +64,19 @@ def metrics_request(session: Session, wanted: NetworkFilter) -> dict:
     return MetricsSchema().dump(compute_metrics(network, stored_or_on_request(session)))
 
 
+def graph_request(session: Session, wanted: NetworkFilter) -> dict:
+    """What GET /api/v1/network does as JSON: read the network and its ties, dump."""
+    return GraphSchema().dump(graph_json(load_network(session, wanted)))
+
+
+def coverage_request(session: Session) -> dict:
+    """What GET /api/v1/network/coverage does as JSON."""
+    wanted = NetworkFilter(as_of=AS_OF)
+    network = load_network(session, wanted)
+    coverage = compute_coverage(session, network, wanted, per_municipality=False)
+    return CoverageSchema().dump(coverage)
+
+
 def change_the_network(session: Session) -> None:
     """A new partner joins a steering group: the network's shape is another."""
     partner_id = uuid.uuid4()
@@ -94,9 +108,9 @@ def bench_size(name: str, size: Size, seed: int, compare: bool, url: str | None)
             network = timed(
                 "read the network from the database", lambda: load_network(session, wanted)
             )
-            print(f"  ({len(network.nodes):,} nodes, {len(network.ties):,} ties on {AS_OF})")
+            print(f"  ({len(network.nodes):,} nodes, {len(network.edges):,} edges on {AS_OF})")
             graph = timed("build the igraph graph", lambda: analysis_graph(network))
-            timed("its shape (digest of nodes and edges)", lambda: shape_of(network, graph))
+            timed("its shape (digest of nodes and edges)", lambda: shape_of(network))
             found = timed("betweenness as a request computes it", lambda: on_request(graph))
             print(f"  (betweenness {how(found)})")
             communities = timed(
@@ -117,12 +131,17 @@ def bench_size(name: str, size: Size, seed: int, compare: bool, url: str | None)
             change_the_network(session)
             answer = timed("first request after a change", lambda: metrics_request(session, wanted))
             print(f"  (betweenness {answer['betweenness']})")
-            print(" the other analyses:")
+            print(" the other analyses (read the ties, which metrics do not need):")
+            network = load_network(session, wanted)
+            timed("read the ties (memberships and parties)", lambda: network.ties)
+            print(f"  ({len(network.ties):,} ties)")
             timed("overlaps (Jaccard >= 0.5)", lambda: find_overlaps(network, 0.5))
             timed(
                 "coverage topic x target group",
                 lambda: compute_coverage(session, network, wanted, per_municipality=False),
             )
+            timed("GET /api/v1/network/coverage (read, JSON)", lambda: coverage_request(session))
+            timed("GET /api/v1/network (read, JSON)", lambda: graph_request(session, wanted))
         if compare:
             compare_libraries(graph, exact=size is DISTRICT)
         engine.dispose()

@@ -11,12 +11,29 @@ and bodies that work on language). A body belongs to the network while it has a 
 selected partner; a partner belongs to it while it is active, or while it has a tie.
 """
 
-from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
-from sys import intern
+from operator import itemgetter
 
-from sqlalchemy import ColumnElement, Enum, String, Uuid, and_, cast, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Enum,
+    Float,
+    Select,
+    String,
+    Uuid,
+    and_,
+    case,
+    cast,
+    func,
+    not_,
+    or_,
+    select,
+)
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.functions import FunctionElement
 
 from crm.models import (
     Agreement,
@@ -29,12 +46,12 @@ from crm.models import (
     Topic,
 )
 from crm.models.enums import AgreementStatus, PartnerStatus, SteeringGroupStatus
-from crm.services.memberships import in_force_on
 from crm.services.network_model import (
     AGREEMENT,
     MEMBERSHIP,
     PARTNER,
     PARTY,
+    ROLE_WEIGHTS,
     STEERING_GROUP,
     Id,
     Network,
@@ -51,9 +68,14 @@ CLASSIFICATION = (("topics", "topic_ids"), ("target_groups", "target_group_ids")
 
 @without_collector_pauses
 def load_network(session: Session, wanted: NetworkFilter) -> Network:
-    """The network on `wanted.as_of`, restricted to what the filter selects."""
-    ties = _memberships(session, wanted.as_of) + _parties(session, wanted.as_of)
-    tied = {tie.partner_id for tie in ties}
+    """The network on `wanted.as_of`, restricted to what the filter selects.
+
+    Reads the structure the analyses need (nodes, and one weighted edge per partner and
+    body that are tied) with a few set-based queries; the ties themselves (ids, roles,
+    spans), which only the exports, overlaps and coverage need, are read when first asked
+    for (`Network.ties`)."""
+    edges = _edges(session, wanted.as_of)
+    tied = {partner_id for partner_id, _, _ in edges}
     partners = [
         node
         for node in _partners(session, wanted)
@@ -63,17 +85,19 @@ def load_network(session: Session, wanted: NetworkFilter) -> Network:
         session, Agreement, AGREEMENT, wanted
     )
     selected = {node.id for node in partners} | {node.id for node in bodies}
-    ties = [tie for tie in ties if tie.partner_id in selected and tie.body_id in selected]
-    linked_bodies = {tie.body_id for tie in ties}
+    linked_bodies = {body for partner, body, _ in edges if partner in selected and body in selected}
     nodes = sorted(partners, key=_node_id) + sorted(
         (body for body in bodies if body.id in linked_bodies), key=_node_id
     )
+    edges, weights = _weightiest(edges, nodes)
     return Network(
         as_of=wanted.as_of,
         nodes={node.id: node for node in nodes},
-        ties=sorted(ties, key=lambda tie: (tie.partner_id, tie.body_id, tie.id)),
+        edges=edges,
+        weights=weights,
         topics=vocabulary(session, Topic),
         target_groups=vocabulary(session, TargetGroup),
+        read_ties=lambda network: _ties_among(session, network),
     )
 
 
@@ -81,22 +105,54 @@ def _node_id(node: Node) -> Id:
     return node.id
 
 
+def _weightiest(edges: list, nodes: list[Node]) -> tuple[list[tuple[int, int]], list[float]]:
+    """The edges between two of `nodes` as pairs of their positions, one per pair with the
+    greatest weight, sorted by partner and body (the order igraph's `simplify` gives)."""
+    index = {node.id: i for i, node in enumerate(nodes)}
+    n = len(nodes)
+    keyed = [
+        (index[partner] * n + index[body], weight)
+        for partner, body, weight in edges
+        if partner in index and body in index
+    ]
+    keyed.sort(key=itemgetter(1))
+    weight_of = dict(keyed)  # the weightiest tie of a pair comes last, and wins
+    order = sorted(weight_of)
+    return [divmod(key, n) for key in order], [weight_of[key] for key in order]
+
+
+class _hex(FunctionElement):
+    """A UUID column as 32 hex digits."""
+
+    type = String()
+    inherit_cache = True
+
+
+@compiles(_hex)
+def _hex_digits(element, compiler, **kw):
+    return compiler.process(func.replace(cast(*element.clauses, String), "-", ""), **kw)
+
+
+@compiles(_hex, "sqlite")
+def _stored_hex_digits(element, compiler, **kw):
+    # SQLite stores UUIDs as exactly these digits.
+    return compiler.process(*element.clauses, **kw)
+
+
 def as_text(column) -> ColumnElement[str]:
     """Ids as 32 hex digits, dates as ISO text, enumerations as their value: plain strings
     from the driver, which reads a large network several times faster than converting
     every value to a Python object."""
     if isinstance(column.type, Uuid):
-        return func.replace(cast(column, String), "-", "")
+        return _hex(column)
     if isinstance(column.type, String) and not isinstance(column.type, Enum):
         return column
     return cast(column, String)
 
 
-def _text_rows(session: Session, *columns, where=(), join=None):
+def _text_rows(session: Session, *columns, where=()) -> list[tuple]:
     statement = select(*map(as_text, columns)).where(*where)
-    if join is not None:
-        statement = statement.join(*join)
-    return session.connection().execute(statement)
+    return session.connection().execute(statement).all()
 
 
 def vocabulary(session: Session, model: type) -> dict[Id, Term]:
@@ -123,43 +179,83 @@ def agreement_in_force_on(day: date) -> ColumnElement[bool]:
     )
 
 
-def _memberships(session: Session, day: date) -> list[Tie]:
-    return _ties(
-        session,
+@dataclass(frozen=True)
+class _TieSource:
+    """Where ties of one type are stored: the table, its columns that hold the body and
+    the first and last day of the tie, and which bodies bind their partners on a day."""
+
+    type: str
+    model: type
+    body: str
+    start: str
+    end: str
+    bodies_out_of_force: Callable[[date], Select]
+
+    def columns(self, *names: str) -> list:
+        return [getattr(self.model, name) for name in names]
+
+    def in_force(self, day: date) -> tuple[ColumnElement[bool], ...]:
+        # A span open at either end is open; written with `coalesce`, so that no index on
+        # the dates applies: a day's ties are most of the table, and reading them through
+        # an index (which SQLite would otherwise do) costs a random read per row.
+        start, end, body = self.columns(self.start, self.end, self.body)
+        return (
+            func.coalesce(start, day) <= day,
+            func.coalesce(end, day) >= day,
+            # Not among the few bodies out of force, rather than among the many in force:
+            # SQLite would look each of those up through an index.
+            body.not_in(self.bodies_out_of_force(day)),
+        )
+
+
+TIE_SOURCES = (
+    _TieSource(
         MEMBERSHIP,
         Membership,
-        ("steering_group_id", "start_date", "end_date"),
-        join=(SteeringGroup, SteeringGroup.id == Membership.steering_group_id),
-        where=(
-            in_force_on(day),
-            or_(SteeringGroup.dissolved_on.is_(None), SteeringGroup.dissolved_on >= day),
-        ),
-    )
-
-
-def _parties(session: Session, day: date) -> list[Tie]:
-    return _ties(
-        session,
+        "steering_group_id",
+        "start_date",
+        "end_date",
+        lambda day: select(SteeringGroup.id).where(SteeringGroup.dissolved_on < day),
+    ),
+    _TieSource(
         PARTY,
         AgreementParty,
-        ("agreement_id", "joined_on", "left_on"),
-        join=(Agreement, Agreement.id == AgreementParty.agreement_id),
-        where=(
-            agreement_in_force_on(day),
-            or_(AgreementParty.joined_on.is_(None), AgreementParty.joined_on <= day),
-            or_(AgreementParty.left_on.is_(None), AgreementParty.left_on >= day),
-        ),
-    )
+        "agreement_id",
+        "joined_on",
+        "left_on",
+        lambda day: select(Agreement.id).where(not_(agreement_in_force_on(day))),
+    ),
+)
 
 
-def _ties(session: Session, tie_type: str, model: type, names: tuple, *, join, where) -> list:
-    """Ties from `model`, whose columns `names` hold the body, the start and the end."""
-    body, start, end = (getattr(model, name) for name in names)
-    rows = _text_rows(
-        session, model.id, model.partner_id, body, model.role, start, end, join=join, where=where
-    )
-    # One string object per id, so that its hash is computed once, not at every lookup.
-    return [Tie(row[0], tie_type, intern(row[1]), intern(row[2]), *row[3:]) for row in rows]
+def _edges(session: Session, day: date) -> list[tuple[Id, Id, float]]:
+    """(partner, body, weight) of each tie on `day`; weighted by role, see ROLE_WEIGHTS."""
+    edges = []
+    for source in TIE_SOURCES:
+        partner, body, role = source.columns("partner_id", source.body, "role")
+        weight = case(ROLE_WEIGHTS, value=as_text(role), else_=1.0)
+        statement = select(as_text(partner), as_text(body), cast(weight, Float)).where(
+            *source.in_force(day)
+        )
+        edges += session.connection().execute(statement).all()
+    return edges
+
+
+def _ties_among(session: Session, network: Network) -> list[Tie]:
+    """The ties on the network's day between two of its nodes."""
+    nodes, ties = network.nodes, []
+    for source in TIE_SOURCES:
+        names = ("id", "partner_id", source.body, "role", source.start, source.end)
+        statement = select(*map(as_text, source.columns(*names))).where(
+            *source.in_force(network.as_of)
+        )
+        rows = session.connection().execute(statement).all()
+        ties += (
+            Tie(row[0], source.type, *row[1:])
+            for row in rows
+            if row[1] in nodes and row[2] in nodes
+        )
+    return sorted(ties, key=lambda tie: (tie.partner_id, tie.body_id, tie.id))
 
 
 def _partners(session: Session, wanted: NetworkFilter) -> list[Node]:
@@ -180,7 +276,7 @@ def _partners(session: Session, wanted: NetworkFilter) -> list[Node]:
         Partner.sector,
         where=conditions,
     )
-    nodes = [Node(intern(row[0]), PARTNER, row[1], row[2] or row[1], *row[3:]) for row in rows]
+    nodes = [Node(row[0], PARTNER, row[1], row[2] or row[1], *row[3:]) for row in rows]
     _attach(session, nodes, Partner, (*CLASSIFICATION, ("municipalities", "municipality_ids")))
     return nodes
 
@@ -194,7 +290,7 @@ def _bodies(session: Session, model: type, node_type: str, wanted: NetworkFilter
     rows = _text_rows(
         session, model.id, name, short_name, model.kind, model.status, where=conditions
     )
-    nodes = [Node(intern(row[0]), node_type, row[1], row[2] or row[1], *row[3:]) for row in rows]
+    nodes = [Node(row[0], node_type, row[1], row[2] or row[1], *row[3:]) for row in rows]
     _attach(session, nodes, model, CLASSIFICATION)
     return nodes
 
@@ -217,9 +313,8 @@ def _attach(session: Session, nodes: list[Node], model: type, relationships: tup
     for relationship, attribute in relationships:
         links = getattr(model, relationship).property.secondary
         owner, entry = links.c
-        linked: dict[Id, list[Id]] = defaultdict(list)
-        for owner_id, entry_id in _text_rows(session, owner, entry):
-            if owner_id in by_id:
-                linked[owner_id].append(entry_id)
-        for owner_id, entry_ids in linked.items():
-            setattr(by_id[owner_id], attribute, sorted(entry_ids))
+        statement = select(as_text(owner), func.aggregate_strings(as_text(entry), " "))
+        for owner_id, entry_ids in session.connection().execute(statement.group_by(owner)).all():
+            node = by_id.get(owner_id)
+            if node is not None:
+                setattr(node, attribute, sorted(entry_ids.split()))

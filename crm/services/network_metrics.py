@@ -73,18 +73,12 @@ class Metrics:
     communities: list[Community]
 
 
-@without_collector_pauses
 def analysis_graph(network: Network) -> igraph.Graph:
     """One vertex per node, in the network's order; one edge per partner and body that are
     tied, weighted by the weightiest role (a chair who is also a member counts as chair)."""
-    index = {node_id: i for i, node_id in enumerate(network.nodes)}
-    graph = igraph.Graph(
-        n=len(index),
-        edges=[(index[tie.partner_id], index[tie.body_id]) for tie in network.ties],
-        edge_attrs={"weight": [tie.weight for tie in network.ties]},
+    return igraph.Graph(
+        n=len(network.nodes), edges=network.edges, edge_attrs={"weight": network.weights}
     )
-    graph.simplify(multiple=True, loops=False, combine_edges="max")
-    return graph
 
 
 @without_collector_pauses
@@ -99,7 +93,7 @@ def compute_metrics(
     community_of = {
         node_id: community.number for community in communities for node_id in community.partner_ids
     }
-    bridging = sector_bridges(graph, nodes)
+    bridging = sector_bridges(network)
     degree, strength = graph.degree(), graph.strength(weights="weight")
     partners = [
         PartnerMetrics(
@@ -168,16 +162,15 @@ def _community(number: int, nodes: list, network: Network) -> Community:
     )
 
 
-def sector_bridges(graph: igraph.Graph, nodes: list) -> set[int]:
+def sector_bridges(network: Network) -> set[int]:
     """The vertices of partners that share a body with a partner of the other sector:
     where the administration (verwaltungsintern) and outside actors (verwaltungsextern)
     meet. Every edge runs from a partner to a body."""
-    sector = [node.sector for node in nodes]
-    edges = graph.get_edgelist()
-    seen: list[str | None] = [None] * len(nodes)
-    for partner, body in edges:
+    sector = [node.sector for node in network.nodes.values()]
+    seen: list[str | None] = [None] * len(sector)
+    for partner, body in network.edges:
         if seen[body] is None:
             seen[body] = sector[partner]
         elif seen[body] != sector[partner]:
             seen[body] = MIXED
-    return {partner for partner, body in edges if seen[body] == MIXED}
+    return {partner for partner, body in network.edges if seen[body] == MIXED}

@@ -4,6 +4,7 @@ them, and the vocabularies they are classified by. crm.services.network reads it
 import functools
 import gc
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
@@ -81,11 +82,22 @@ class Term:
 
 @dataclass
 class Network:
+    """Nodes in their order (partners, then steering groups and agreements, each by id);
+    `edges` join the nodes' positions, one per partner and body that are tied, sorted,
+    with the weight of the weightiest tie. They are all that the metrics and the shape
+    need; `ties`, each membership and party, are read on first use."""
+
     as_of: date
     nodes: dict[Id, Node]
-    ties: list[Tie]
+    edges: list[tuple[int, int]]
+    weights: list[float]
     topics: dict[Id, Term]
     target_groups: dict[Id, Term]
+    read_ties: Callable[["Network"], list[Tie]] = field(repr=False, compare=False)
+
+    @cached_property
+    def ties(self) -> list[Tie]:
+        return self.read_ties(self)
 
     @property
     def partners(self) -> list[Node]:

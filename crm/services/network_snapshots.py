@@ -42,12 +42,12 @@ class Refreshed:
     computed_now: bool
 
 
-def shape_of(network: Network, graph: igraph.Graph) -> str:
-    """The digest of the nodes' ids, in order, and of the graph's edges."""
+def shape_of(network: Network) -> str:
+    """The digest of the nodes' ids, in order, and of the edges (the analysis graph's)."""
     digest = hashlib.blake2b(digest_size=32)
     digest.update(len(network.nodes).to_bytes(8, "big"))
     digest.update("".join(network.nodes).encode())
-    digest.update(array("q", chain.from_iterable(graph.get_edgelist())).tobytes())
+    digest.update(array("q", chain.from_iterable(network.edges)).tobytes())
     return digest.hexdigest()
 
 
@@ -56,7 +56,7 @@ def stored_or_on_request(session: Session):
     is one, else what the request can afford."""
 
     def betweenness(network: Network, graph: igraph.Graph) -> Betweenness:
-        found = stored(session, shape_of(network, graph))
+        found = stored(session, shape_of(network))
         return found if found is not None else network_betweenness.on_request(graph)
 
     return betweenness
@@ -80,12 +80,11 @@ def refresh(session: Session, wanted: NetworkFilter) -> Refreshed:
     """The snapshot of the network `wanted` selects: the stored one while the network is
     unchanged, else computed (network_betweenness.ahead_of_time) and stored. Flushes."""
     network = load_network(session, wanted)
-    graph = analysis_graph(network)
-    shape = shape_of(network, graph)
+    shape = shape_of(network)
     found = stored(session, shape)
     if found is not None:
         return Refreshed(shape, found, computed_now=False)
-    computed = network_betweenness.ahead_of_time(graph)
+    computed = network_betweenness.ahead_of_time(analysis_graph(network))
     store(session, shape, network, computed)
     return Refreshed(shape, computed, computed_now=True)
 

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from crm.models import NetworkSnapshot
 from crm.services import network_snapshots
 from crm.services.network import load_network
-from crm.services.network_metrics import analysis_graph, compute_metrics
+from crm.services.network_metrics import compute_metrics
 from crm.services.network_model import NetworkFilter
 from crm.services.network_snapshots import refresh, shape_of, stored_or_on_request
 from tests.factories import make_group, make_membership, make_partner
@@ -26,7 +26,7 @@ def group(session):
 
 def shape(session, day=DAY) -> str:
     network = load_network(session, NetworkFilter(as_of=day))
-    return shape_of(network, analysis_graph(network))
+    return shape_of(network)
 
 
 def metrics(session, day=DAY):
