@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import flask_swagger_ui
+import marshmallow as ma
 from flask import Blueprint as FlaskBlueprint
 from flask import Flask
 
@@ -28,6 +29,7 @@ from crm.api import (
     webhooks,
 )
 from crm.api.blueprint import Api, ErrorResponses
+from crm.api.export_schemas import ReportParameters
 from crm.api.items import answer_not_modified
 
 BLUEPRINTS = [
@@ -93,7 +95,11 @@ def init_app(app: Flask) -> None:
             },
         },
     )
-    api = Api(app, spec_kwargs={"extra_plugins": [ErrorResponses()]})
+    api = Api(spec_kwargs={"extra_plugins": [ErrorResponses(), ReportParameters()]})
+    # The addresses the API hands out (`links`): marshmallow's own `format: url` is not one
+    # that JSON Schema or client generators know.
+    api.register_field(ma.fields.Url, "string", "uri")
+    api.init_app(app)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(

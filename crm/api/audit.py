@@ -53,11 +53,14 @@ class AuditEventSchema(ma.Schema):
         metadata={"description": "The API key's name or the person's user name."},
     )
     actor_kind = fields.Enum(ActorKind, by_value=True, dump_only=True)
-    request_id = fields.String(dump_only=True, metadata={"description": "`X-Request-ID`."})
+    request_id = fields.String(
+        dump_only=True, allow_none=True, metadata={"description": "`X-Request-ID`."}
+    )
     resource_type = fields.String(dump_only=True, metadata={"example": "partner"})
     resource_id = fields.UUID(dump_only=True)
     parent_id = fields.UUID(
         dump_only=True,
+        allow_none=True,
         metadata={"description": "A membership's steering group, a party's agreement."},
     )
     action = fields.Enum(AuditAction, by_value=True, dump_only=True)
@@ -69,10 +72,12 @@ class AuditEventSchema(ma.Schema):
     )
     data_subject_id = fields.UUID(
         dump_only=True,
+        allow_none=True,
         metadata={"description": "The contact whose personal data the values may hold."},
     )
     personal_data_erased_at = Timestamp(
         dump_only=True,
+        allow_none=True,
         metadata={"description": "When the values were blanked to erase personal data."},
     )
 
@@ -133,9 +138,10 @@ class AuditEvents(MethodView):
     def get(self, args):
         """List audit events (Änderungsprotokoll)
 
-        Every create, change, archive and delete, newest first: when, by whom (API key or
-        person), in which request, on which record, and the fields with old and new
-        values. Filter by resource, id, actor, action and time range. Administrators only.
+        Every create, change, archive, delete, erasure and merge, newest first: when, by
+        whom (API key or person), in which request, on which record, and the fields with
+        old and new values. Filter by resource, id, actor, action and time range.
+        Administrators only.
         """
         return _events(args, default_sort="-occurred_at")
 

@@ -60,12 +60,26 @@ class StrictParser(FlaskParser):
     def load_querystring(self, req, schema):
         for name, value in req.args.items(multi=True):
             _refuse_nul(value, BadRequest, name)
-        return super().load_querystring(req, schema)
+        arguments = super().load_querystring(req, schema)
+        _refuse_repeats(req.args, schema, arguments.multiple_keys)
+        return arguments
 
     def _raw_load_json(self, req):
         data = super()._raw_load_json(req)
         _refuse_nul(data, InvalidInput)
         return data
+
+
+def _refuse_repeats(args, schema: ma.Schema, repeatable: set[str]) -> None:
+    """A parameter that takes one value, given twice (`?page_size=5&page_size=50`), is an
+    error, not one of its values taken silently; list-valued filters may repeat."""
+    single = {field.data_key or name for name, field in schema.load_fields.items()} - repeatable
+    repeated = sorted(name for name in single if len(args.getlist(name)) > 1)
+    if repeated:
+        raise BadRequest(
+            f"Give {', '.join(repeated)} only once.",
+            errors={name: ["Takes one value; given more than once."] for name in repeated},
+        )
 
 
 def _refuse_nul(data, problem: type[Problem], path: str = "") -> None:

@@ -4,7 +4,7 @@ import marshmallow as ma
 from flask import request
 from flask.views import MethodView
 from marshmallow import fields, validate
-from werkzeug.urls import urlencode
+from werkzeug.urls import iri_to_uri, urlencode
 
 from crm.api.blueprint import Blueprint
 from crm.database import db
@@ -14,8 +14,8 @@ blp = Blueprint(
     "changes",
     __name__,
     url_prefix="/api/v1/changes",
-    description="Änderungs-Feed: every create, change, archive and delete, in commit order, "
-    "for systems that keep copies of partners, steering groups and agreements.",
+    description="Änderungs-Feed: every create, change, archive, delete and merge, in commit "
+    "order, for systems that keep copies of partners, steering groups and agreements.",
 )
 
 MAX_PAGE_SIZE = 1000
@@ -55,7 +55,10 @@ class FeedChangeSchema(ma.Schema):
     resource_id = fields.UUID()
     parent_id = fields.UUID(
         allow_none=True,
-        metadata={"description": "A membership's steering group, a party's agreement."},
+        metadata={
+            "description": "A membership's steering group, a party's agreement; for a "
+            "partner or contact merged away (`partner.merge`, `contact.merge`), the survivor."
+        },
     )
     action = fields.String(metadata={"example": "update"})
     occurred_at = fields.String(metadata={"format": "date-time"})
@@ -92,11 +95,14 @@ class Changes(MethodView):
     def get(self, args):
         """Follow the change feed (Änderungs-Feed)
 
-        Every create, update, archive and delete of every record, oldest first, in the
-        order the changes were committed: a page and a `next_cursor` to pass as `cursor`
-        next time. A cursor never skips or repeats a change, also while others write;
-        changes of transactions still running appear once they have committed. Deleted
-        records appear as tombstones (`action: delete`). No personal data: a change
+        Every create, update, archive, delete and merge of every record, oldest first, in
+        the order the changes were committed: a page and a `next_cursor` to pass as
+        `cursor` next time. A cursor never skips or repeats a change, also while others
+        write; changes of transactions still running appear once they have committed.
+        Deleted records appear as tombstones (`action: delete`). A merge (Dubletten
+        zusammenführen) is a `merge` of both records: the survivor's names the fields it
+        took over, the duplicate's has the survivor as `parent_id`, and the duplicate's
+        id answers 410 from then on. No personal data: a change
         names the record and the fields that changed, not their values; read the record
         itself for those. Every page costs the same, however far into the feed.
         """
@@ -110,8 +116,13 @@ class Changes(MethodView):
             "data": [as_payload(change) for change in page],
             "next_cursor": end.token,
             "has_more": len(changes) > len(page),
-            "links": {"self": request.url, "next": _url_with_cursor(end.token)},
+            "links": {"self": _self_url(), "next": _url_with_cursor(end.token)},
         }
+
+
+def _self_url() -> str:
+    """`request.url` is an IRI (the query as sent, decoded); a link must be a URI."""
+    return iri_to_uri(request.url)
 
 
 def _url_with_cursor(token: str) -> str:

@@ -88,6 +88,7 @@ class ContactSchema(ResourceSchema):
     )
     consent_withdrawn_at = Timestamp(
         dump_only=True,
+        allow_none=True,
         metadata={"description": "When consent was withdrawn (`POST .../consent/withdrawal`)."},
     )
     legal_basis_valid = fields.Boolean(
@@ -106,6 +107,7 @@ class ContactSchema(ResourceSchema):
     )
     retain_until = fields.Date(
         dump_only=True,
+        allow_none=True,
         metadata={"description": "When the retention rules make the data due for erasure."},
     )
 
@@ -128,9 +130,11 @@ class ContactSearchSchema(ContactListArgs, SearchableListArgs):
 class EmploymentSchema(ma.Schema):
     id = fields.UUID(dump_only=True)
     partner_id = fields.UUID(dump_only=True)
-    function = fields.String(dump_only=True)
+    function = fields.String(dump_only=True, allow_none=True)
     start_date = fields.Date(dump_only=True)
-    end_date = fields.Date(dump_only=True, metadata={"description": "Empty while current."})
+    end_date = fields.Date(
+        dump_only=True, allow_none=True, metadata={"description": "Empty while current."}
+    )
 
 
 class EmploymentListArgs(ListArgs):

@@ -5,7 +5,8 @@ again with the same key; it is not carried out twice. The key is reserved in the
 request's own transaction, so it is stored if and only if the change is; the response
 is added once the view has committed. The same key with another request, or a repeat while the
 first request is still running, is a 409. Keys are the caller's own and
-are kept for `KEEP`.
+are kept for `KEEP`; storing a key deletes up to `PURGE_BATCH` expired ones, so that the
+table keeps about a day's keys without a job to clean it.
 """
 
 import hashlib
@@ -24,6 +25,8 @@ from crm.models.base import utcnow
 
 HEADER = "Idempotency-Key"
 KEEP = timedelta(hours=24)
+# More than one key expires per key stored only after a burst: each store catches up a bit.
+PURGE_BATCH = 100
 VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 # What a repeat needs to look like the first answer.
 REPLAYED_HEADERS = ("Content-Type", "Location", "ETag")
@@ -71,8 +74,26 @@ def begin() -> Response | None:
             IdempotentRequest.actor == actor, IdempotentRequest.key == key
         )
     )
+    purge_expired()
     _reserve(IdempotentRequest(actor=actor, key=key, fingerprint=_fingerprint()))
     return None
+
+
+def purge_expired() -> None:
+    """Deletes the oldest expired keys, `PURGE_BATCH` at most. Rows another request is
+    deleting are skipped (PostgreSQL), not waited for."""
+    expired = (
+        select(IdempotentRequest.id)
+        .where(IdempotentRequest.created_at <= utcnow() - KEEP)
+        .order_by(IdempotentRequest.created_at)
+        .limit(PURGE_BATCH)
+        .with_for_update(skip_locked=True)
+    )
+    db.session.execute(
+        delete(IdempotentRequest)
+        .where(IdempotentRequest.id.in_(expired.scalar_subquery()))
+        .execution_options(synchronize_session=False)
+    )
 
 
 def _repeat(first: IdempotentRequest) -> Response:

@@ -1,6 +1,8 @@
 """/api/v1/imports: Datenübernahme, bringing existing lists (CSV, XLSX) in, and the record
 of every import."""
 
+import re
+
 import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest.fields import Upload
@@ -11,6 +13,7 @@ from crm.api.blueprint import Blueprint
 from crm.api.fields import ResourceSchema
 from crm.api.items import get_or_404, item_response
 from crm.api.listing import PRINTABLE, ListArgs, SortField, envelope, equality_filters, paginate
+from crm.collector import collector_paused
 from crm.database import db
 from crm.imports.columns import parse_mapping_item
 from crm.imports.run import import_file
@@ -29,17 +32,22 @@ blp = Blueprint(
 )
 
 
+# What `parse_mapping_item` reads: a header with something besides white space (as
+# `str.strip` sees it), `=`, and a field without `=`; no NUL. Spelled out for JSON Schema,
+# whose `\s` is not Python's.
+_BLANK = "".join(f"\\u{code:04x}" for code in range(0x10000) if chr(code).isspace())
+MAPPING_ITEM = re.compile(f"^[^\\x00]*[^\\x00{_BLANK}][^\\x00]*=[^=\\x00]*$")
+
+
 class MappingField(fields.String):
     """`Träger=name`: the file's header, `=`, and the field it fills (nothing: ignored)."""
 
     def _deserialize(self, value, attr, data, **kwargs) -> tuple[str, str | None]:
         text = super()._deserialize(value, attr, data, **kwargs)
-        PRINTABLE(text)
         validate.Length(max=300)(text)
-        try:
-            return parse_mapping_item(text)
-        except ValueError as error:
-            raise ma.ValidationError(str(error)) from None
+        if MAPPING_ITEM.fullmatch(text) is None:
+            raise ma.ValidationError("Write it as 'Header=field', e.g. 'Träger=name'.")
+        return parse_mapping_item(text)
 
 
 class ImportArgs(ma.Schema):
@@ -61,7 +69,7 @@ class ImportArgs(ma.Schema):
         },
     )
     mapping = fields.List(
-        MappingField(metadata={"maxLength": 300}),
+        MappingField(metadata={"maxLength": 300, "pattern": MAPPING_ITEM.pattern}),
         validate=validate.Length(max=200),
         metadata={
             "description": "Which column fills which field, where the headers do not say it "
@@ -152,6 +160,7 @@ class Imports(MethodView):
             default_sort="-created_at",
         )
 
+    @collector_paused()  # also while the report of every row is written out
     @blp.arguments(ImportArgs, location="query")
     @blp.arguments(ImportFileSchema, location="files")
     @blp.response(201, ImportSchema)

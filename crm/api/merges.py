@@ -12,7 +12,7 @@ from marshmallow import fields, validate
 from crm.api.blueprint import Blueprint
 from crm.api.duplicates import ENDPOINTS, ID_ARGUMENTS
 from crm.api.fields import Ref
-from crm.api.items import get_or_404
+from crm.api.items import check_if_match, get_or_404
 from crm.database import db
 from crm.models import Contact, Partner
 from crm.privacy.erasure import live_contact
@@ -104,43 +104,70 @@ SURVIVOR = {Partner: partial(get_or_404, Partner), Contact: live_contact}
 
 
 def merged(model: type, survivor_id, body: dict, args: dict) -> MergePlan:
+    survivor = SURVIVOR[model](survivor_id)
+    if not args["dry_run"]:
+        check_if_match(survivor)
     duplicate = db.session.get(model, body["duplicate_id"])
-    plan = plan_merge(SURVIVOR[model](survivor_id), duplicate, body["keep"])
+    plan = plan_merge(survivor, duplicate, body["keep"])
     if not args["dry_run"]:
         merge(plan)
         db.session.commit()
     return plan
 
 
+class MergeHeaders(ma.Schema):
+    # Like PATCH, a merge changes the survivor only as the client last saw it; a dry run
+    # changes nothing and needs no ETag. Checked by `check_if_match`; here to be documented.
+    if_match = fields.String(
+        data_key="If-Match",
+        metadata={
+            "description": "The survivor's `ETag` as you last read it; required unless "
+            "`dry_run=true`. Missing: 428; stale: 412.",
+            "example": '"v1"',
+        },
+    )
+
+
+def conditional(view):
+    """The If-Match header a merge needs, and the answers without it."""
+    view = blp.arguments(MergeHeaders, location="headers", unknown=ma.EXCLUDE, as_kwargs=True)(view)
+    view = blp.alt_response(412, response="PRECONDITION_FAILED")(view)
+    return blp.alt_response(428, response="PRECONDITION_REQUIRED")(view)
+
+
 @blp.route("/partners/<uuid:partner_id>/merge")
 class PartnerMerge(MethodView):
+    @conditional
     @blp.arguments(merge_schema(Partner))
     @blp.arguments(MergeArgs, location="query")
     @blp.response(200, MergeReportSchema)
-    def post(self, body, args, partner_id):
+    def post(self, body, args, partner_id, if_match=None):
         """Merge a duplicate into this partner
 
         Dubletten zusammenführen: the Kooperationspartner in the path survives. Its
         contacts, memberships (Mitgliedschaften), agreement parties and every other
         reference move over from the duplicate, topics (Handlungsfelder), target groups
         and municipalities are joined, and the duplicate's id answers 410 with a pointer
-        to the survivor. Try it with `dry_run=true` first.
+        to the survivor. Send the partner's `ETag` in `If-Match`; try it with
+        `dry_run=true` first. The audit trail records a `merge` for both records.
         """
         return merged(Partner, partner_id, body, args)
 
 
 @blp.route("/contacts/<uuid:contact_id>/merge")
 class ContactMerge(MethodView):
+    @conditional
     @blp.arguments(merge_schema(Contact))
     @blp.arguments(MergeArgs, location="query")
     @blp.response(200, MergeReportSchema)
-    def post(self, body, args, contact_id):
+    def post(self, body, args, contact_id, if_match=None):
         """Merge a duplicate into this contact
 
         Dubletten zusammenführen: the Ansprechperson in the path survives. Memberships,
         agreement signatures, the employment history and every other reference move over
         from the duplicate; its audit trail is attributed to the survivor, so that
         erasing the person (DSGVO) reaches it. The duplicate's id answers 410 with a
-        pointer to the survivor. Try it with `dry_run=true` first.
+        pointer to the survivor. Send the contact's `ETag` in `If-Match`; try it with
+        `dry_run=true` first. The audit trail records a `merge` for both records.
         """
         return merged(Contact, contact_id, body, args)

@@ -20,6 +20,7 @@ from crm.api.fields import (
     language_code,
     phone,
     text,
+    web_address,
 )
 from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import (
@@ -76,7 +77,7 @@ class PartnerSchema(AcceptsDumped, ResourceSchema, ClassifiedSchema):
         attribute="municipalities",
         metadata={"description": "The towns and municipalities of the district it serves."},
     )
-    website = fields.Url(allow_none=True, validate=validate.Length(max=500))
+    website = web_address(500, allow_none=True)
     email = email()
     phone = phone()
     languages = fields.List(

@@ -8,7 +8,7 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from crm.api.blueprint import Blueprint
-from crm.api.fields import MergePatch, ResourceSchema, Timestamp, text
+from crm.api.fields import MergePatch, ResourceSchema, Timestamp, text, web_address
 from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import ListArgs, SortField, envelope, equality_filters, paginate
 from crm.database import db
@@ -49,7 +49,6 @@ delivery worker (`flask crm webhooks deliver`) sends them, never the request tha
 the change.
 """
 
-RECEIVER_URL = r"^https?://[A-Za-z0-9.-]{1,253}(:[0-9]{1,5})?(/[\x21-\x7e]{0,1700})?$"
 ACTIONS = "|".join(action.value for action in AuditAction)
 EVENT_TYPE = re.compile(rf"^(\*|[a-z_]{{1,60}}\.(\*|{ACTIONS}))$")
 
@@ -66,10 +65,8 @@ class EventType(fields.String):
 
 
 class WebhookSchema(ResourceSchema):
-    url = fields.String(
-        required=True,
-        validate=validate.Regexp(RECEIVER_URL, error="Use an http:// or https:// address."),
-        metadata={"example": "https://intranet.example.org/hooks/crm", "pattern": RECEIVER_URL},
+    url = web_address(
+        2000, required=True, metadata={"example": "https://intranet.example.org/hooks/crm"}
     )
     description = text(200, metadata={"example": "Intranet directory"})
     event_types = fields.List(

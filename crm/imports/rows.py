@@ -62,8 +62,7 @@ class RowImporter:
         outcomes = [self._import(*row) for row in read]
         flush()
         # Recorded once stored: the audit trail shows the defaults the database filled in.
-        for record in self.unrecorded:
-            audit.record_creation(record)
+        audit.record_creations(self.unrecorded)
         self.unrecorded.clear()
         return outcomes
 

@@ -18,6 +18,7 @@ from typing import IO
 
 from flask import g
 
+from crm.collector import collector_paused
 from crm.database import db
 from crm.errors import InvalidInput
 from crm.imports.columns import map_columns
@@ -82,7 +83,7 @@ def import_file(
     )
     importer = RowImporter(kind, columns, len(sheet.headers), allow_duplicates)
     record = _recorded(report)
-    with _acting_as(record.audit_actor), _batched() as flush:
+    with _acting_as(record.audit_actor), _batched() as flush, collector_paused():
         for rows in _batches(sheet.rows):
             report.outcomes += importer.import_batch(rows, flush)
             progress(len(rows))

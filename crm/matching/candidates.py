@@ -7,9 +7,11 @@ and blocks too common to say anything (a town every partner shares) are passed o
 
 from collections import Counter, defaultdict
 from collections.abc import Callable, Hashable, Iterable, Sequence
+from functools import cache
 from itertools import combinations
 from typing import Generic, TypeVar
 
+from crm.collector import collector_paused
 from crm.matching.names import parse
 from crm.matching.phonetics import cologne_phonetics
 from crm.matching.records import (
@@ -28,15 +30,17 @@ R = TypeVar("R", OrganisationRecord, PersonRecord)
 
 def organisation_keys(record: OrganisationRecord) -> set[Hashable]:
     name = parse(record.name)
-    keys: set[Hashable] = {_spelled_short(t)[:5] for t in name.distinctive if len(t) >= 3}
+    keys: set[Hashable] = {_token_key(t) for t in name.distinctive if len(t) >= 3}
     keys.update(("initials", initials) for initials in name.initials)
     keys.update(("signal", item) for item in record.signals.items())
     return keys | {("signal", ("register", n)) for n in record.register_numbers}
 
 
-def _spelled_short(token: str) -> str:
-    """ "keduerode" and "kedurode" (from "Kedürode") block together."""
-    return token.replace("ae", "a").replace("oe", "o").replace("ue", "u")
+@cache
+def _token_key(token: str) -> str:
+    """ "keduerode" and "kedurode" (from "Kedürode") block together; words repeat across
+    names, so this is cached."""
+    return token.replace("ae", "a").replace("oe", "o").replace("ue", "u")[:5]
 
 
 def person_keys(record: PersonRecord) -> set[Hashable]:
@@ -48,6 +52,7 @@ def person_keys(record: PersonRecord) -> set[Hashable]:
     return keys
 
 
+@collector_paused()
 def candidates(
     records: Sequence[R],
     keys: Callable[[R], Iterable[Hashable]],
@@ -65,29 +70,45 @@ def candidates(
     for position, found in enumerate(record_keys):
         for key in found:
             blocks[key].append(position)
-    evidence: Counter[tuple[int, int]] = Counter()
-    by_initials: set[tuple[int, int]] = set()
-    by_signal: set[tuple[int, int]] = set()
-    for key, members in blocks.items():
-        if len(members) < 2 or (len(members) > MAX_BLOCK and not _is(key, "signal")):
-            continue
-        pairs = combinations(members, 2)
+    telling = {key: members for key, members in blocks.items() if _tells(key, members)}
+    # Pairs as numbers (`first * size + second`), not tuples: there are millions, and
+    # numbers cost the garbage collector nothing. Pairs with one piece of evidence and
+    # with two or more are counted with set operations, a block at a time.
+    size = len(records)
+    once: set[int] = set()
+    twice: set[int] = set()
+    by_initials: set[int] = set()
+    compared: set[int] = set()
+    for key, members in telling.items():
+        pairs = {first * size + second for first, second in combinations(members, 2)}
         if _is(key, "signal"):
-            by_signal.update(pairs)
+            compared |= pairs
         elif _is(key, "initials"):
-            by_initials.update(pairs)
+            by_initials |= pairs
         else:
-            evidence.update(pairs)
-    evidence.update(by_initials)
-    sparse = {position for position, found in enumerate(record_keys) if len(found) < 2}
-    compared = by_signal | {
-        pair
-        for pair, count in evidence.items()
-        if count >= 2 or pair[0] in sparse or pair[1] in sparse
-    }
-    matches = [compare(records[i], records[j]) for i, j in compared]
+            _count(pairs, once, twice)
+    _count(by_initials, once, twice)
+    compared |= twice
+    # A record with one key at most: one piece of evidence is all it can give.
+    for position, found in enumerate(record_keys):
+        for key in found if len(found) < 2 else ():
+            for other in telling.get(key, ()):
+                if other != position:
+                    compared.add(min(position, other) * size + max(position, other))
+    matches = [compare(*(records[i] for i in divmod(pair, size))) for pair in compared]
     found = [m for m in matches if m.score >= threshold]
     return sorted(found, key=lambda m: (-m.score, m.first, m.second))
+
+
+def _tells(key: Hashable, members: list) -> bool:
+    """A block says something when it holds a pair, and is not so common (a town every
+    partner shares) that it says nothing; strong signals always say something."""
+    return len(members) >= 2 and (len(members) <= MAX_BLOCK or _is(key, "signal"))
+
+
+def _count(pairs: set[int], once: set[int], twice: set[int]) -> None:
+    twice |= pairs & once
+    once |= pairs
 
 
 def _is(key: Hashable, kind: str) -> bool:

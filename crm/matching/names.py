@@ -9,7 +9,7 @@ and generic words ("Verband", "Region") weigh little.
 import re
 from dataclasses import dataclass
 from difflib import SequenceMatcher
-from functools import cache, cached_property
+from functools import cache
 
 from crm.text import fold
 
@@ -59,36 +59,49 @@ GENERIC_WEIGHT = 0.3
 class Name:
     tokens: tuple[str, ...]
     acronyms: frozenset[str] = frozenset()
+    # The tokens without the generic words; and what "IHK Trier" and "Industrie- und
+    # Handelskammer Trier" have in common: the initials of their words, an acronym
+    # standing for its letters, once with and once without the generic words ("DRK
+    # Wittenberg", "DRK Kreisverband Wittenberg"). Both made by `named`.
+    distinctive: tuple[str, ...] = ()
+    initials: frozenset[str] = frozenset()
 
-    @cached_property
-    def distinctive(self) -> tuple[str, ...]:
-        return tuple(t for t in self.tokens if t not in _GENERIC_SET)
 
-    @cached_property
-    def initials(self) -> frozenset[str]:
-        """What "IHK Trier" and "Industrie- und Handelskammer Trier" have in common: the
-        initials of their words, an acronym standing for its letters; once with and once
-        without the generic words ("DRK Wittenberg", "DRK Kreisverband Wittenberg")."""
+def named(tokens: tuple[str, ...], acronyms: frozenset[str] = frozenset()) -> Name:
+    """A name of these tokens, with its distinctive tokens and initials worked out once
+    (100,000 partners are parsed in one search for duplicates)."""
+    distinctive = tuple(t for t in tokens if t not in _GENERIC_SET)
 
-        def letters(word: str) -> str:
-            return word if word in self.acronyms and len(word) <= 5 else word[0]
+    def letters(word: str) -> str:
+        return word if word in acronyms and len(word) <= 5 else word[0]
 
-        every = "".join(map(letters, self.tokens))
-        distinctive = "".join(map(letters, self.distinctive))
-        return frozenset({every, distinctive} - {""})
+    every = "".join(map(letters, tokens))
+    initials = frozenset({every, "".join(map(letters, distinctive))} - {""})
+    return Name(tokens, acronyms, distinctive, initials)
+
+
+_WORD_SEPARATORS = re.compile(r"[^\w]+")
+_SPACES_AND_HYPHENS = re.compile(r"[\s-]+")
 
 
 @cache
 def parse(name: str) -> Name:
-    text = _PARENTHESISED_ACRONYM.sub(" ", _E_V.sub(" ", name.casefold()))
-    words = [w for w in re.split(r"[^\w]+", text) if w]
+    text = name.casefold()
+    # Both patterns need their punctuation: most names have none, and skip them.
+    if "." in text:
+        text = _E_V.sub(" ", text)
+    if "(" in text:
+        text = _PARENTHESISED_ACRONYM.sub(" ", text)
+    words = [w for w in _WORD_SEPARATORS.split(text) if w]
     tokens: list[str] = []
+    last = len(words) - 1
     for position, word in enumerate(words):
-        tokens.extend(_word_tokens(word, last=position == len(words) - 1))
+        tokens.extend(_word_tokens(word, position == last))
     # Words written in capitals are acronyms, unless the whole name is shouted.
-    shouted = name.isupper()
-    acronyms = {w.casefold() for w in re.split(r"[\s-]+", name) if w.isupper() and not shouted}
-    return Name(tuple(tokens), frozenset(acronyms))
+    if name.isupper():
+        return named(tuple(tokens))
+    acronyms = {w.casefold() for w in _SPACES_AND_HYPHENS.split(name) if w.isupper()}
+    return named(tuple(tokens), frozenset(acronyms))
 
 
 @cache

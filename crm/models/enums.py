@@ -124,6 +124,7 @@ class AuditAction(LabelledEnum):
     archive = "archive", "archiviert", "archived"
     delete = "delete", "gelöscht", "deleted"
     erase = "erase", "personenbezogene Daten gelöscht (Art. 17 DSGVO)", "personal data erased"
+    merge = "merge", "zusammengeführt", "merged"
 
 
 class ActorKind(LabelledEnum):

@@ -73,6 +73,7 @@ NOT_PERSONAL = {
     "meeting_attendances": "meeting_id partner_id contact_id status",
     "meeting_decisions": "meeting_id reference",
     "action_items": "meeting_id responsible_partner_id responsible_contact_id due_on status",
+    "network_snapshots": "shape as_of computed_at method samples betweenness",
 }
 VOCABULARY = "code label_de label_en description search_text sort_name"
 for _vocabulary in ("municipalities", "partner_kinds", "target_groups", "topics"):

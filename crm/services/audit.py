@@ -1,4 +1,5 @@
-"""The audit trail (Änderungsprotokoll): one event per create, change, archive and delete.
+"""The audit trail (Änderungsprotokoll): one event per create, change, archive, delete,
+erasure and merge.
 
 `crm.api.items` calls these functions on its one write path, so every event is written
 in the transaction of the change it records. Values are kept as the API shows them
@@ -12,6 +13,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from typing import Any
 
 from flask import g
@@ -21,6 +23,7 @@ from sqlalchemy.orm import ColumnProperty, RelationshipProperty, Session
 from crm.database import db
 from crm.models import AgreementParty, AuditEvent, Contact, Membership
 from crm.models.base import singular, utcnow
+from crm.models.change import record_changes
 from crm.models.enums import ActorKind, AuditAction
 
 # Bookkeeping every record has; an event is about what people changed. A webhook's
@@ -34,8 +37,17 @@ ARCHIVED = "archived"
 
 
 def record_creation(record: Any) -> None:
-    values = audited_values(record)
-    _add_event(AuditAction.create, record, {k: _change(None, v) for k, v in values.items()})
+    _add_event(AuditAction.create, record, _created(record))
+
+
+def record_creations(records: Iterable[Any]) -> None:
+    """`record_creation` for many stored records at once (a batch of an import): their
+    events, and the changes of the feed, are inserted with one statement each."""
+    events = [_event(AuditAction.create, record, _created(record)) for record in records]
+    if events:
+        connection = db.session.connection()
+        connection.execute(AuditEvent.__table__.insert(), events)
+        record_changes(connection, events)
 
 
 @contextmanager
@@ -49,6 +61,30 @@ def recording_change(record: Any, attributes: Iterable[str]) -> Iterator[None]:
     if changes:
         archived = changes.get("status", {}).get("new") == ARCHIVED
         _add_event(AuditAction.archive if archived else AuditAction.update, record, changes)
+
+
+@contextmanager
+def recording_merge(survivor: Any, duplicate: Any, attributes: Iterable[str]) -> Iterator[None]:
+    """Around merging `duplicate` into `survivor` (changing the survivor's `attributes`):
+    a `merge` event for each. The survivor's names what changed and the duplicate; the
+    duplicate's keeps its last values, names the survivor and, having the survivor as its
+    parent, shows in the survivor's history."""
+    attributes = list(attributes)
+    before = audited_values(survivor, attributes)
+    last = audited_values(duplicate)
+    yield
+    after = audited_values(survivor, attributes)
+    changes = {k: _change(before[k], after[k]) for k in before if before[k] != after[k]}
+    merged_away = {k: _change(v, None) for k, v in last.items()}
+    _add_event(
+        AuditAction.merge, survivor, changes | {"duplicate_id": _change(None, str(duplicate.id))}
+    )
+    _add_event(
+        AuditAction.merge,
+        duplicate,
+        merged_away | {"survivor_id": _change(None, str(survivor.id))},
+        parent_id=survivor.id,
+    )
 
 
 def record_deletion(record: Any) -> None:
@@ -65,14 +101,13 @@ def record_erasure(record: Any) -> None:
 def audited_values(record: Any, attributes: Iterable[str] | None = None) -> dict[str, Any]:
     """`{"name": "...", "topic_ids": [...]}` for the given mapped attributes, or for all
     that people edit; empty values are left out of a full snapshot."""
-    mapper = inspect(record).mapper
+    columns, links = _audited_attributes(type(record))
     full = attributes is None
     values = {}
-    for key in mapper.attrs.keys() if full else attributes:
-        prop = mapper.attrs.get(key)
-        if isinstance(prop, ColumnProperty) and key not in NOT_AUDITED:
+    for key in columns + links if full else attributes:
+        if key in columns:
             values[key] = as_json(getattr(record, key))
-        elif isinstance(prop, RelationshipProperty) and prop.secondary is not None:
+        elif key in links:
             linked = getattr(record, key)
             values[f"{singular(key)}_ids"] = sorted(str(other.id) for other in linked)
     if full:
@@ -80,8 +115,27 @@ def audited_values(record: Any, attributes: Iterable[str] | None = None) -> dict
     return values
 
 
+@cache
+def _audited_attributes(model: type) -> tuple[list[str], list[str]]:
+    """The columns people edit, and the many-to-many links (topics, ...), of a model."""
+    attrs = inspect(model).attrs
+    columns = [
+        key
+        for key, prop in attrs.items()
+        if isinstance(prop, ColumnProperty) and key not in NOT_AUDITED
+    ]
+    links = [
+        key
+        for key, prop in attrs.items()
+        if isinstance(prop, RelationshipProperty) and prop.secondary is not None
+    ]
+    return columns, links
+
+
 def as_json(value: Any) -> Any:
     """A column's value as JSON shows it, so that it reads back as it was written."""
+    if value is None or type(value) in (str, int, bool, float):
+        return value  # most values, answered first: an import asks for millions
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, datetime):
@@ -127,18 +181,34 @@ def _change(old: Any, new: Any) -> dict[str, Any]:
     return {"old": old, "new": new}
 
 
-def _add_event(action: AuditAction, record: Any, changes: dict[str, Any]) -> None:
+def _created(record: Any) -> dict[str, Any]:
+    return {k: _change(None, v) for k, v in audited_values(record).items()}
+
+
+def _add_event(
+    action: AuditAction, record: Any, changes: dict[str, Any], parent_id: uuid.UUID | None = None
+) -> None:
+    db.session.add(AuditEvent(**_event(action, record, changes, parent_id)))
+
+
+def _event(
+    action: AuditAction, record: Any, changes: dict[str, Any], parent_id: uuid.UUID | None = None
+) -> dict[str, Any]:
+    """An audit event's columns: what happened to `record`, by whom, now."""
     parent = PARENT_IDS.get(type(record))
-    db.session.add(
-        AuditEvent(
-            actor=g.get("actor") or "system",
-            actor_kind=g.get("actor_kind") or ActorKind.system,
-            request_id=g.get("request_id"),
-            resource_type=singular(record.__tablename__),
-            resource_id=record.id,
-            parent_id=getattr(record, parent) if parent else None,
-            action=action,
-            changes=changes,
-            data_subject_id=record.id if isinstance(record, Contact) else None,
-        )
-    )
+    if parent_id is None and parent:
+        parent_id = getattr(record, parent)
+    return {
+        "id": uuid.uuid4(),
+        "occurred_at": utcnow(),
+        "actor": g.get("actor") or "system",
+        "actor_kind": g.get("actor_kind") or ActorKind.system,
+        "request_id": g.get("request_id"),
+        "resource_type": singular(record.__tablename__),
+        "resource_id": record.id,
+        "parent_id": parent_id,
+        "action": action,
+        "changes": changes,
+        "data_subject_id": record.id if isinstance(record, Contact) else None,
+        "personal_data_erased_at": None,
+    }

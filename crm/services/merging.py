@@ -89,20 +89,17 @@ def merge(plan: MergePlan) -> MergePlan:
     """Carry a plan out: the survivor takes the chosen values, every reference to the
     duplicate moves to the survivor, the duplicate is deleted and its id remembered."""
     survivor, duplicate = plan.survivor, plan.duplicate
-    # AUDIT (merge): recorded as the survivor's change (below) and the duplicate's
-    # deletion, with which into which and by whom in the MergedRecord. The audit trail
-    # has no `merge` action yet; once it has one, record it here, naming both ids.
-    with audit.recording_change(survivor, plan.values):
+    with audit.recording_merge(survivor, duplicate, plan.values):
         for name, value in plan.values.items():
             setattr(survivor, name, value)
+        # The survivor's row is written (and its version checked) even if no value moves.
         survivor.updated_at = utcnow()
         db.session.flush()
-    _move_references(duplicate, survivor.id)
-    # What the ORM holds of both may now be stale (employments, link rows).
-    db.session.expire(duplicate)
-    db.session.expire(survivor)
-    apply_write_rules(survivor)
-    audit.record_deletion(duplicate)
+        _move_references(duplicate, survivor.id)
+        # What the ORM holds of both may now be stale (employments, link rows).
+        db.session.expire(duplicate)
+        db.session.expire(survivor)
+        apply_write_rules(survivor)
     db.session.delete(duplicate)
     _remember(duplicate, survivor.id)
     db.session.flush()

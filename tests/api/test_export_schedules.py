@@ -2,6 +2,8 @@
 
 from datetime import UTC, datetime
 
+import pytest
+
 from crm.models import ExportRun, ExportRunFile
 from crm.models.export import ExportRunStatus
 from tests.factories import MISSING_ID, make_group, make_schedule
@@ -142,3 +144,42 @@ def test_deleting_a_run_erases_its_file(admin, session):
     assert response.status_code == 204
     session.expire_all()
     assert session.get(ExportRunFile, run_id) is None
+
+
+def test_a_cron_expression_with_ranges_steps_lists_and_names_is_accepted(admin):
+    response = admin.post(SCHEDULES, json=new_schedule(cron="30 8-17/2 1,15 JAN-JUN MON-FRI"))
+    assert response.status_code == 201
+
+
+@pytest.mark.parametrize(
+    "cron",
+    [
+        "0 7 30 2 *",  # never due
+        "0 17-8 * * *",  # a range backwards
+        "0 7 * * mon",  # names in capitals
+        "0 0 7 * * *",  # six fields: seconds
+        "0  7 * * 1",
+        "0 7 31 1 *",  # after the 28th: only with every month
+    ],
+)
+def test_a_cron_expression_outside_the_published_pattern_is_refused(admin, cron):
+    response = admin.post(SCHEDULES, json=new_schedule(cron=cron))
+    assert (response.status_code, list(response.json["errors"])) == (422, ["cron"])
+
+
+def test_a_time_zone_the_host_knows_but_the_contract_does_not_list_is_refused(admin):
+    response = admin.post(SCHEDULES, json=new_schedule(time_zone="posix/Europe/Berlin"))
+    assert (response.status_code, list(response.json["errors"])) == (422, ["time_zone"])
+
+
+def test_a_listed_time_zone_is_accepted(admin):
+    response = admin.post(SCHEDULES, json=new_schedule(time_zone="America/Sao_Paulo"))
+    assert (response.status_code, response.json["time_zone"]) == (201, "America/Sao_Paulo")
+
+
+def test_a_group_report_without_parameters_is_refused(admin):
+    response = admin.post(SCHEDULES, json=new_schedule(report="steering_group_report"))
+    assert (response.status_code, list(response.json["errors"])) == (
+        422,
+        ["parameters.steering_group_id"],
+    )

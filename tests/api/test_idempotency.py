@@ -1,8 +1,12 @@
+import uuid
+from datetime import timedelta
 from itertools import count
 
 from sqlalchemy import func, select
 
-from crm.models import Partner
+from crm.api import idempotency
+from crm.models import IdempotentRequest, Partner
+from crm.models.base import utcnow
 
 _numbers = count(1)
 KEY_VALUE = "5c0b6f9e-7d1a-4a55-9f0e-6b7c2d1e0a11"
@@ -60,3 +64,26 @@ def test_a_malformed_key_is_a_400(client):
     response = client.post("/api/v1/partners", json=_partner(), headers={"Idempotency-Key": "a b"})
     assert response.status_code == 400
     assert "Idempotency-Key" in response.get_json()["errors"]
+
+
+def _stored(session, actor: str, key: str, age: timedelta) -> uuid.UUID:
+    record = IdempotentRequest(
+        actor=actor, key=key, fingerprint="0" * 64, created_at=utcnow() - age
+    )
+    session.add(record)
+    session.flush()
+    return record.id
+
+
+def test_storing_a_key_deletes_expired_ones(client, session):
+    expired_id = _stored(session, "someone-else", "old", idempotency.KEEP + timedelta(minutes=1))
+    client.post("/api/v1/partners", json=_partner(), headers={"Idempotency-Key": KEY_VALUE})
+    session.expire_all()
+    assert session.get(IdempotentRequest, expired_id) is None
+
+
+def test_storing_a_key_keeps_the_ones_still_valid(client, session):
+    fresh_id = _stored(session, "someone-else", "recent", idempotency.KEEP - timedelta(minutes=1))
+    client.post("/api/v1/partners", json=_partner(), headers={"Idempotency-Key": KEY_VALUE})
+    session.expire_all()
+    assert session.get(IdempotentRequest, fresh_id) is not None

@@ -270,7 +270,11 @@ def test_same_idempotency_key_with_another_file_is_refused(client, session):
 def test_a_row_naming_a_merged_record_says_where_it_went(client, session):
     survivor, duplicate = make_partner(session), make_partner(session)
     session.commit()
-    client.post(f"/api/v1/partners/{survivor.id}/merge", json={"duplicate_id": str(duplicate.id)})
+    client.post(
+        f"/api/v1/partners/{survivor.id}/merge",
+        json={"duplicate_id": str(duplicate.id)},
+        headers={"If-Match": '"v1"'},
+    )
     content = csv_bytes("ID;Telefon", f"{duplicate.id};0651 1")
     [row] = upload(client, content, dry_run="true").json["rows"]
     assert str(survivor.id) in row["errors"]["_row"][0]

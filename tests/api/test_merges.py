@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy import select
 
 from crm.models import AuditEvent, Contact, Employment, ExportRun, ExportRunContact, Partner
+from crm.models.enums import AuditAction
 from crm.models.export import ExportRunStatus
 from tests.factories import (
     make_agreement,
@@ -17,11 +18,12 @@ from tests.factories import (
 )
 
 
-def merge(client, survivor, duplicate, dry_run=False, resource="partners", **body):
+def merge(client, survivor, duplicate, dry_run=False, resource="partners", if_match='"v1"', **body):
     query = "?dry_run=true" if dry_run else ""
     return client.post(
         f"/api/v1/{resource}/{survivor.id}/merge{query}",
         json={"duplicate_id": str(duplicate.id), **body},
+        headers={"If-Match": if_match} if if_match else {},
     )
 
 
@@ -154,19 +156,98 @@ def test_choosing_an_unknown_field_is_refused(client, session):
     assert (response.status_code, list(response.json["errors"])) == (422, ["keep.colour"])
 
 
-def test_merge_is_recorded_in_the_audit_trail(client, session):
+def _merge_events(session, *record_ids) -> dict:
+    events = session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.resource_id.in_(record_ids), AuditEvent.action == AuditAction.merge
+        )
+    ).all()
+    return {event.resource_id: event for event in events}
+
+
+def test_merge_is_recorded_as_a_merge_of_both_records(client, session):
+    survivor, duplicate = make_partner(session), make_partner(session)
+    session.commit()
+    merge(client, survivor, duplicate)
+    assert set(_merge_events(session, survivor.id, duplicate.id)) == {survivor.id, duplicate.id}
+
+
+def test_the_survivors_merge_event_names_the_duplicate_and_what_changed(client, session):
     survivor, duplicate = make_partner(session), make_partner(session, phone="0651 1")
     session.commit()
     merge(client, survivor, duplicate)
-    actions = session.execute(
-        select(AuditEvent.resource_id, AuditEvent.action).where(
-            AuditEvent.resource_id.in_([survivor.id, duplicate.id])
-        )
-    ).all()
-    assert sorted((rid == survivor.id, str(a)) for rid, a in actions) == [
-        (False, "delete"),
-        (True, "update"),
-    ]
+    event = _merge_events(session, survivor.id)[survivor.id]
+    assert event.changes == {
+        "duplicate_id": {"old": None, "new": str(duplicate.id)},
+        "phone": {"old": None, "new": "0651 1"},
+    }
+
+
+def test_the_duplicates_merge_event_names_the_survivor_and_keeps_its_values(client, session):
+    survivor, duplicate = make_partner(session), make_partner(session, phone="0651 1")
+    session.commit()
+    merge(client, survivor, duplicate)
+    event = _merge_events(session, duplicate.id)[duplicate.id]
+    assert (event.parent_id, event.changes["survivor_id"], event.changes["phone"]) == (
+        survivor.id,
+        {"old": None, "new": str(survivor.id)},
+        {"old": "0651 1", "new": None},
+    )
+
+
+def test_a_merge_shows_in_the_survivors_history(client, session):
+    survivor, duplicate = make_partner(session), make_partner(session)
+    session.commit()
+    merge(client, survivor, duplicate)
+    history = client.get(f"/api/v1/partners/{survivor.id}/history").json["data"]
+    assert {(e["resource_id"], e["action"]) for e in history} >= {
+        (str(survivor.id), "merge"),
+        (str(duplicate.id), "merge"),
+    }
+
+
+def test_a_merge_is_a_merge_in_the_change_feed(client, session):
+    survivor, duplicate = make_partner(session), make_partner(session)
+    session.commit()
+    merge(client, survivor, duplicate)
+    changes = client.get("/api/v1/changes", query_string={"page_size": 1000}).json["data"]
+    merged = {c["resource_id"]: c for c in changes if c["event_type"] == "partner.merge"}
+    assert merged[str(duplicate.id)]["parent_id"] == str(survivor.id)
+    assert "duplicate_id" in merged[str(survivor.id)]["changed_fields"]
+
+
+def test_merge_without_if_match_is_a_428_and_changes_nothing(client, session):
+    survivor, duplicate = make_partner(session), make_partner(session)
+    session.commit()
+    assert merge(client, survivor, duplicate, if_match=None).status_code == 428
+    assert client.get(f"/api/v1/partners/{duplicate.id}").status_code == 200
+
+
+def test_merge_with_a_stale_etag_is_a_412_and_changes_nothing(client, session):
+    survivor, duplicate = make_partner(session), make_partner(session)
+    session.commit()
+    assert merge(client, survivor, duplicate, if_match='"v7"').status_code == 412
+    assert client.get(f"/api/v1/partners/{duplicate.id}").status_code == 200
+
+
+def test_a_dry_run_needs_no_if_match(client, session):
+    survivor, duplicate = make_partner(session), make_partner(session)
+    session.commit()
+    assert merge(client, survivor, duplicate, dry_run=True, if_match=None).status_code == 200
+
+
+def test_a_merge_moves_the_survivors_etag_on(client, session):
+    survivor, duplicate = make_partner(session), make_partner(session)
+    session.commit()
+    merge(client, survivor, duplicate)
+    assert client.get(f"/api/v1/partners/{survivor.id}").headers["ETag"] == '"v2"'
+
+
+def test_contact_merge_without_if_match_is_a_428(client, session):
+    survivor, duplicate = make_contact(session), make_contact(session)
+    session.commit()
+    response = merge(client, survivor, duplicate, resource="contacts", if_match=None)
+    assert response.status_code == 428
 
 
 def test_viewer_may_not_merge(viewer, session):
