@@ -11,6 +11,7 @@ loopback), and writes the table to bench/RESULTS.md. The database is dropped at 
 
 import argparse
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -53,6 +54,8 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep crm_bench for --reuse")
     parser.add_argument("--reuse", action="store_true", help="measure a kept crm_bench")
     args = parser.parse_args()
+    if shutil.which("wrk") is None:
+        parser.exit(2, "The load generator wrk is missing: apt-get install -y wrk (Debian).\n")
     url = make_url(args.server).set(database="crm_bench").render_as_string(hide_password=False)
     if not args.reuse:
         _recreate_database(args.server, drop_only=False)

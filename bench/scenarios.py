@@ -55,7 +55,7 @@ def pick(dsn: str, api_url: str, key: str) -> list[Scenario]:
     create = {
         "kind": "language_course_provider",
         "sector": "external", "topic_ids": topics, "municipality_ids": [municipality],
-        "postal_code": "06110", "email": "info@example.org", "languages": ["de", "ar"],
+        "postal_code": "06110", "languages": ["de", "ar"],
     }  # fmt: skip
 
     def get(path: str) -> list[dict]:
@@ -78,7 +78,8 @@ def pick(dsn: str, api_url: str, key: str) -> list[Scenario]:
                  get(f"/api/v1/steering-groups/{group}/memberships?as_of=2020-01-01")),
         Scenario("create partner (validated)", "write",
                  [{"method": "POST", "path": "/api/v1/partners",
-                   "body": json.dumps(create | {"name": name})} for name in _new_names(5000)],
+                   "body": json.dumps(create | {"name": name, "email": _mailbox(name)})}
+                  for name in _new_names(5000)],
                  masked=("id", "created_at", "updated_at", "Location")),
         Scenario("patch partner (validated)", "write",
                  [{"method": "PATCH", "path": f"/api/v1/partners/{pid}",
@@ -94,6 +95,12 @@ def _new_names(count: int) -> list[str]:
     rng = random.Random(time.time_ns())  # new names on every run, also on a kept database
     syllables = [a + b for a in "bdfgklmnprstvz" for b in "aeiou"]
     return [f"Initiative {''.join(rng.choices(syllables, k=5)).capitalize()}" for _ in range(count)]
+
+
+def _mailbox(name: str) -> str:
+    """A new organisation's own domain: one shared by the hundreds of partners created in
+    earlier runs would make every new one a candidate duplicate of all of them."""
+    return f"info@{name.split()[-1].lower()}.example.org"
 
 
 def fetch(base_url: str, key: str, request: dict) -> tuple[int, dict, bytes]:

@@ -1,8 +1,16 @@
-"""The SQLAlchemy base, the engine and the request-scoped session."""
+"""The SQLAlchemy base, the engine and the request-scoped session.
 
-from flask import Flask, current_app, g
-from sqlalchemy import MetaData, create_engine, event
-from sqlalchemy.engine import Engine
+Reads run without a transaction on PostgreSQL: at READ COMMITTED each statement sees its
+own snapshot anyway, so BEGIN and ROLLBACK around a GET would only cost two round trips.
+A GET that writes (an API key's last use) commits each statement on its own.
+"""
+
+import time
+from typing import Any
+
+from flask import Flask, current_app, g, has_request_context, request
+from sqlalchemy import Executable, MetaData, create_engine, event, exc
+from sqlalchemy.engine import Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
 # Deterministic constraint names, so that migrations can name what they drop.
@@ -19,9 +27,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
+# A pooled connection idle for longer is pinged before use: restarts, failovers and
+# firewalls drop idle connections. One in steady use is not (a ping is a round trip).
+PING_WHEN_IDLE_FOR = 10.0  # seconds
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 def make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, hide_parameters=True)
+        engine = create_engine(url, hide_parameters=True)
+        _ping_when_idle(engine)
+        return engine
     engine = create_engine(url, hide_parameters=True)
 
     @event.listens_for(engine, "connect")
@@ -39,19 +55,56 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def _ping_when_idle(engine: Engine) -> None:
+    @event.listens_for(engine, "checkin")
+    def _idle_from(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _alive(dbapi_connection, record, _proxy) -> None:
+        idle_since = record.info.get("idle_since")
+        if idle_since is None or time.monotonic() - idle_since < PING_WHEN_IDLE_FOR:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            # The pool drops this connection and checks out another (or a new one).
+            raise exc.DisconnectionError() from error
+
+
+def _reading(engine: Engine) -> Engine:
+    """`engine` for requests that only read: without a transaction on PostgreSQL."""
+    if engine.dialect.name != "postgresql":
+        return engine
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
+def run(statement: Executable, **parameters: Any) -> Result:
+    """A statement built once (its parameters bound by name) on the request's connection,
+    past the ORM: for the statements every request runs, where building the statement,
+    its cache key and ORM rows would cost more than the query."""
+    return db.session.connection().execute(statement, parameters)
+
+
 class Database:
-    """Binds an engine to an app and hands out one session per app context."""
+    """Binds an engine to an app and hands out one session per app context: for
+    safe methods (GET, HEAD, OPTIONS) one that reads without a transaction."""
 
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"])
         app.extensions["crm.engine"] = engine
         app.extensions["crm.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
+        app.extensions["crm.read_sessionmaker"] = sessionmaker(
+            _reading(engine), expire_on_commit=False
+        )
         app.teardown_appcontext(self._close_session)
 
     @property
     def session(self) -> Session:
         if "db_session" not in g:
-            g.db_session = current_app.extensions["crm.sessionmaker"]()
+            reads_only = has_request_context() and request.method in SAFE_METHODS
+            maker = "crm.read_sessionmaker" if reads_only else "crm.sessionmaker"
+            g.db_session = current_app.extensions[maker]()
         return g.db_session
 
     def rollback(self) -> None:

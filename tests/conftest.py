@@ -73,12 +73,14 @@ def engine(app: Flask) -> Engine:
 def connection(app: Flask, engine) -> Iterator[Connection]:
     with engine.connect() as connection:
         outer = connection.begin()
-        original = app.extensions["crm.sessionmaker"]
-        app.extensions["crm.sessionmaker"] = sessionmaker(
+        makers = ("crm.sessionmaker", "crm.read_sessionmaker")
+        originals = {name: app.extensions[name] for name in makers}
+        in_the_test = sessionmaker(
             bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False
         )
+        app.extensions.update(dict.fromkeys(makers, in_the_test))
         yield connection
-        app.extensions["crm.sessionmaker"] = original
+        app.extensions.update(originals)
         outer.rollback()
 
 

@@ -2,7 +2,7 @@
 
 import re
 import uuid
-from datetime import UTC
+from datetime import UTC, datetime
 from typing import Any
 
 import marshmallow as ma
@@ -110,8 +110,10 @@ class Timestamp(fields.DateTime):
     """RFC 3339 in UTC with `Z`."""
 
     def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
+        return None if value is None else self.rfc3339(value)
+
+    @staticmethod
+    def rfc3339(value: datetime) -> str:
         return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
 
 

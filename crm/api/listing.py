@@ -21,6 +21,7 @@ from sqlalchemy import ColumnElement, Executable, Select, Subquery, func, litera
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import RelationshipProperty
 from sqlalchemy.sql.expression import ClauseElement
+from sqlalchemy.sql.visitors import InternalTraversal
 from werkzeug.urls import urlencode
 
 from crm.api.keyset import Cursor, CursorField, after
@@ -295,10 +296,16 @@ def _total_beyond_limit(model: type, where: list, seen: int) -> tuple[int, bool]
 class Explain(Executable, ClauseElement):
     """`EXPLAIN (FORMAT JSON) <statement>`: the plan, and so the estimated row count."""
 
-    inherit_cache = False
+    # Cached as its statement is: compiling it anew each time cost more than running it.
+    _traverse_internals = (("statement", InternalTraversal.dp_clauseelement),)
+    inherit_cache = True
 
     def __init__(self, statement: Select):
         self.statement = statement
+
+    @property
+    def _all_selected_columns(self) -> tuple:
+        return ()  # its one column, the plan, is not the statement's
 
 
 @compiles(Explain, "postgresql")

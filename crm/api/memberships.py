@@ -1,15 +1,17 @@
 """/api/v1/steering-groups/{group_id}/memberships: the Mitgliedschaften of a steering group."""
 
+import uuid
 from datetime import date
 
 from flask.views import MethodView
 from marshmallow import fields
-from sqlalchemy import func, select
+from sqlalchemy import func
 
 from crm.api.blueprint import Blueprint
 from crm.api.fields import MergePatch, Ref, ResourceSchema, enum, span_end, text
 from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import ListArgs, SortField, envelope, equality_filters, paginate
+from crm.api.rows import AcceptsDumped, RowDump
 from crm.database import db
 from crm.models import Contact, Membership, Partner, SteeringGroup
 from crm.models.enums import MembershipRole
@@ -25,7 +27,7 @@ blp = Blueprint(
 )
 
 
-class MembershipSchema(ResourceSchema):
+class MembershipSchema(AcceptsDumped, ResourceSchema):
     steering_group_id = fields.UUID(dump_only=True)
     partner_id = Ref(Partner, required=True)
     contact_id = Ref(
@@ -53,6 +55,9 @@ class MembershipSchema(ResourceSchema):
 
 class MembershipPatchSchema(MergePatch, MembershipSchema):
     pass
+
+
+MEMBERSHIP_ROWS = RowDump(MembershipSchema(), Membership)
 
 
 class MembershipListArgs(ListArgs):
@@ -86,8 +91,8 @@ SORTABLE = {
 FILTERS = {"role": Membership.role, "partner_id": Membership.partner_id}
 
 
-def _conditions(group: SteeringGroup, args: dict) -> list:
-    conditions = [Membership.steering_group_id == group.id, *equality_filters(args, FILTERS)]
+def _conditions(group_id: uuid.UUID, args: dict) -> list:
+    conditions = [Membership.steering_group_id == group_id, *equality_filters(args, FILTERS)]
     if args.get("as_of"):
         conditions.append(in_force_on(args["as_of"]))
     if args.get("current") is not None:
@@ -107,14 +112,17 @@ class Memberships(MethodView):
         Steuerungsgruppe on that day; `current=true` who sits in it today. Filter by role
         (Vorsitz, Koordination, Mitglied, ...) and partner.
         """
-        conditions = _conditions(get_or_404(SteeringGroup, group_id), args)
-        return paginate(
-            select(Membership),
+        page = paginate(
+            MEMBERSHIP_ROWS.select(),
             args,
-            conditions=conditions,
+            conditions=_conditions(group_id, args),
             sortable=SORTABLE,
             default_sort="start_date",
+            item=MEMBERSHIP_ROWS.dump,
         )
+        if not page.data:  # no member then, or no such group?
+            get_or_404(SteeringGroup, group_id)
+        return page
 
     @blp.arguments(MembershipSchema)
     @blp.response(201, MembershipSchema)

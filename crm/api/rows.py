@@ -6,20 +6,24 @@ rows of a plain select as that schema dumps the model's objects; the ids of link
 (`topic_ids`) are aggregated in the same statement instead of a query per relationship.
 """
 
+import operator
 import uuid
+from collections.abc import Callable
+from datetime import date
 from functools import cache
 from typing import Any
 
 import marshmallow as ma
 from marshmallow import fields
-from sqlalchemy import ColumnElement, Select, String, cast, func, select
+from sqlalchemy import ColumnElement, Select, String, bindparam, cast, func, select
 
-from crm.api.fields import RefList
-from crm.database import db
+from crm.api.fields import RefList, Timestamp
+from crm.database import db, run
 from crm.errors import NotFound
 from crm.models.base import singular
 from crm.services.merging import raise_if_merged
 
+CANONICAL_UUID_LENGTH = 36
 # Fields whose dump is the column's value as it comes from the database.
 _AS_STORED = {fields.String, fields.Email, fields.Url, fields.Integer, fields.Boolean}
 
@@ -65,6 +69,10 @@ class RowDump:
                 columns.append(getattr(self.model, attribute).label(key))
         return select(*columns, self.model.version.label("_version"))
 
+    @cache  # noqa: B019 (as `_select`)
+    def _by_id(self, dialect: str) -> Select:
+        return self._select(dialect).where(self.model.id == bindparam("id"))
+
     def dump(self, row: Any) -> Dumped:
         record = Dumped(
             zip(
@@ -80,7 +88,7 @@ class RowDump:
         return record
 
     def get_or_404(self, record_id: uuid.UUID) -> Dumped:
-        row = db.session.execute(self.select().where(self.model.id == record_id)).first()
+        row = run(self._by_id(db.session.get_bind().dialect.name), id=record_id).first()
         if row is None:
             raise_if_merged(self.model, record_id)
             label = singular(self.model.__tablename__).replace("_", " ")
@@ -88,17 +96,34 @@ class RowDump:
         return self.dump(row)
 
 
-def _converter(field: fields.Field):
+def _converter(field: fields.Field) -> Callable[[Any], Any] | None:
+    """How a column's value becomes the field's dump: `None` where it is the value as
+    stored; the common types directly, the rest through the field itself."""
     if isinstance(field, RefList):
         return _ids
-    if type(field) in _AS_STORED:
+    if type(field) in _AS_STORED or (
+        isinstance(field, fields.List) and type(field.inner) in _AS_STORED
+    ):
         return None
-    return lambda value: None if value is None else field._serialize(value, None, None)
+    if isinstance(field, Timestamp):
+        convert = Timestamp.rfc3339
+    elif isinstance(field, fields.UUID):
+        convert = str
+    elif type(field) is fields.Date:
+        convert = date.isoformat
+    elif isinstance(field, fields.Enum) and field.by_value:
+        convert = operator.attrgetter("value")
+    else:
+        return lambda value: None if value is None else field._serialize(value, None, None)
+    return lambda value: None if value is None else convert(value)
 
 
 def _ids(joined: str | None) -> list[str]:
-    """The aggregated ids, spelled as the API spells a UUID on every database."""
-    return [str(uuid.UUID(value)) for value in joined.split(",")] if joined else []
+    """The aggregated ids, spelled as the API spells a UUID on every database (PostgreSQL
+    spells them so already; SQLite stores 32 hex digits)."""
+    if not joined:
+        return []
+    return [v if len(v) == CANONICAL_UUID_LENGTH else str(uuid.UUID(v)) for v in joined.split(",")]
 
 
 def _linked_ids(relationship, dialect: str) -> ColumnElement[str]:

@@ -1,12 +1,14 @@
 """Dumping from rows gives what the schema gives from the model's objects."""
 
 import uuid
+from datetime import date
 
+from crm.api.memberships import MEMBERSHIP_ROWS, MembershipSchema
 from crm.api.partners import PARTNER_ROWS, PartnerSchema
 from crm.api.rows import Dumped
 from crm.models import Municipality, Partner, TargetGroup
-from crm.models.enums import PartnerStatus, Sector
-from tests.factories import make_partner, topic
+from crm.models.enums import MembershipRole, PartnerStatus, Sector
+from tests.factories import make_contact, make_group, make_membership, make_partner, topic
 
 
 def every_field(session) -> Partner:
@@ -39,6 +41,24 @@ def test_row_dump_equals_the_schema_dump(app, session):
     session.expire_all()  # links as the database orders them
     with app.test_request_context():
         assert PARTNER_ROWS.get_or_404(partner.id) == PartnerSchema().dump(partner)
+
+
+def test_membership_row_dump_equals_the_schema_dump(app, session):
+    contact, deputy = make_contact(session), make_contact(session)
+    membership = make_membership(
+        session,
+        make_group(session),
+        make_partner(session),
+        contact_id=contact.id,
+        deputy_contact_id=deputy.id,
+        role=MembershipRole.chair,
+        voting_right=False,
+        end_date=date(2018, 12, 31),
+        notes="Vorsitz bis Ende 2018",
+    )
+    session.expire_all()
+    with app.test_request_context():
+        assert MEMBERSHIP_ROWS.get_or_404(membership.id) == MembershipSchema().dump(membership)
 
 
 def test_dumped_record_passes_the_schema_unchanged(app):
