@@ -13,7 +13,7 @@ from flask import url_for
 from marshmallow import fields, validate
 
 from crm.api.cron import CRON
-from crm.api.fields import MergePatch, ResourceSchema, Timestamp, enum, text
+from crm.api.fields import FullMatch, MergePatch, ResourceSchema, Timestamp, enum, text
 from crm.api.listing import ListArgs, SortField
 from crm.exports.catalogue import CATALOGUE
 from crm.models.export import (
@@ -101,7 +101,7 @@ class ExportScheduleSchema(ResourceSchema):
         allow_none=True,
         validate=[
             validate.Length(max=200),
-            validate.Regexp(FOLDER, error="A folder below the export directory, like 'a/b'."),
+            FullMatch(FOLDER, error="A folder below the export directory, like 'a/b'."),
         ],
         metadata={"description": "With `directory`: a folder below CRM_EXPORT_DIRECTORY."},
     )

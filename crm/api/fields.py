@@ -41,7 +41,7 @@ def enum(enum_class, *, required: bool = False, nullable: bool = True, **kwargs)
 
 def language_code(**kwargs) -> fields.String:
     return fields.String(
-        validate=validate.Regexp(LANGUAGE_CODE, error="Use an ISO 639 code such as 'de' or 'prs'."),
+        validate=FullMatch(LANGUAGE_CODE, error="Use an ISO 639 code such as 'de' or 'prs'."),
         **_with_metadata(kwargs, example="ar"),
     )
 
@@ -159,7 +159,7 @@ def phone(**kwargs) -> fields.String:
         allow_none=True,
         validate=[
             validate.Length(max=50),
-            validate.Regexp(PHONE_NUMBER, error="Use digits, spaces and + ( ) / - only."),
+            FullMatch(PHONE_NUMBER, error="Use digits, spaces and + ( ) / - only."),
         ],
         **_with_metadata(kwargs, example="+49 3491 479-0"),
     )

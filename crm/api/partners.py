@@ -11,6 +11,7 @@ from crm.api.blueprint import Blueprint
 from crm.api.duplicates import CreateArgs, refuse_likely_duplicate
 from crm.api.fields import (
     ClassifiedSchema,
+    FullMatch,
     MergePatch,
     RefList,
     ResourceSchema,
@@ -68,7 +69,7 @@ class PartnerSchema(AcceptsDumped, ResourceSchema, ClassifiedSchema):
     street = text(200, metadata={"example": "Gräfestraße 24"})
     postal_code = fields.String(
         allow_none=True,
-        validate=validate.Regexp(r"^\d{5}$", error="A German postal code has five digits."),
+        validate=FullMatch(r"^\d{5}$", error="A German postal code has five digits."),
         metadata={"example": "06110"},
     )
     town = text(100, metadata={"example": "Halle (Saale)"})

@@ -12,7 +12,7 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from crm.api.blueprint import Blueprint
-from crm.api.fields import MergePatch, ResourceSchema, text
+from crm.api.fields import FullMatch, MergePatch, ResourceSchema, text
 from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import SearchableListArgs, SortField, envelope, paginate
 from crm.database import db
@@ -77,7 +77,7 @@ class VocabularySchema(ResourceSchema):
         required=True,
         validate=[
             validate.Length(max=60),
-            validate.Regexp(SNAKE_CASE, error="Use lower snake_case, e.g. 'job_centre'."),
+            FullMatch(SNAKE_CASE, error="Use lower snake_case, e.g. 'job_centre'."),
         ],
         metadata={
             "description": "Stable identifier other systems use; fixed once created.",
