@@ -16,6 +16,7 @@ networkx, where installed.
 """
 
 import argparse
+import json
 import tempfile
 import time
 import uuid
@@ -35,7 +36,12 @@ from crm.models import Membership, Partner, SteeringGroup
 from crm.services.network import load_network
 from crm.services.network_betweenness import on_request
 from crm.services.network_coverage import compute_coverage
-from crm.services.network_metrics import analysis_graph, communities_of, compute_metrics
+from crm.services.network_metrics import (
+    CLASSIFIED_BY,
+    analysis_graph,
+    communities_of,
+    compute_metrics,
+)
 from crm.services.network_model import NetworkFilter, without_collector_pauses
 from crm.services.network_overlaps import find_overlaps
 from crm.services.network_snapshots import refresh, shape_of, stored_or_on_request
@@ -59,9 +65,11 @@ def how(betweenness) -> str:
 
 
 def metrics_request(session: Session, wanted: NetworkFilter) -> dict:
-    """What GET /api/v1/network/metrics does: read, compute, dump."""
-    network = load_network(session, wanted)
-    return MetricsSchema().dump(compute_metrics(network, stored_or_on_request(session)))
+    """What GET /api/v1/network/metrics does: read, compute, dump, encode as JSON."""
+    network = load_network(session, wanted, CLASSIFIED_BY)
+    answer = MetricsSchema().dump(compute_metrics(network, stored_or_on_request(session)))
+    json.dumps(answer, default=str)  # as the app writes it (keys unsorted)
+    return answer
 
 
 def graph_request(session: Session, wanted: NetworkFilter) -> dict:
@@ -106,7 +114,8 @@ def bench_size(name: str, size: Size, seed: int, compare: bool, url: str | None)
             wanted = NetworkFilter(as_of=AS_OF)
             print(" the parts:")
             network = timed(
-                "read the network from the database", lambda: load_network(session, wanted)
+                "read the network from the database (as metrics do)",
+                lambda: load_network(session, wanted, CLASSIFIED_BY),
             )
             print(f"  ({len(network.nodes):,} nodes, {len(network.edges):,} edges on {AS_OF})")
             graph = timed("build the igraph graph", lambda: analysis_graph(network))

@@ -23,11 +23,14 @@ from crm.database import db
 from crm.errors import Problem
 from crm.services.network import load_network
 from crm.services.network_coverage import compute_coverage
-from crm.services.network_metrics import compute_metrics
-from crm.services.network_model import Network, NetworkFilter
+from crm.services.network_metrics import CLASSIFIED_BY, compute_metrics
+from crm.services.network_model import Network, NetworkFilter, without_collector_pauses
 from crm.services.network_overlaps import find_overlaps
 from crm.services.network_snapshots import stored_or_on_request
 
+# Each view reads, analyses and writes as JSON a network of up to millions of objects, so
+# the collector is paused for the whole view (see without_collector_pauses): the dump and
+# the JSON encoding too, which would otherwise rescan the network's objects as they go.
 blp = Blueprint(
     "network",
     __name__,
@@ -146,6 +149,7 @@ def graph_json(network: Network) -> dict:
 
 @blp.route("")
 class Graph(MethodView):
+    @without_collector_pauses
     @blp.arguments(GraphArgs, location="query")
     @blp.response(200, GraphSchema)
     @documents_files(GRAPH_FORMATS, GRAPH_EXAMPLES)
@@ -166,6 +170,7 @@ class Graph(MethodView):
 
 @blp.route("/metrics")
 class Metrics(MethodView):
+    @without_collector_pauses
     @blp.arguments(NetworkArgs, location="query")
     @blp.response(200, MetricsSchema)
     def get(self, args):
@@ -181,12 +186,13 @@ class Metrics(MethodView):
         unchanged. Otherwise it is computed for the request, exactly for a small network,
         else estimated from a fixed sample of sources; `betweenness` says which and when.
         """
-        network = load_network(db.session, network_filter(args))
+        network = load_network(db.session, network_filter(args), CLASSIFIED_BY)
         return compute_metrics(network, stored_or_on_request(db.session))
 
 
 @blp.route("/overlaps")
 class Overlaps(MethodView):
+    @without_collector_pauses
     @blp.arguments(OverlapArgs, location="query")
     @blp.response(200, OverlapsSchema)
     def get(self, args):
@@ -202,6 +208,7 @@ class Overlaps(MethodView):
 
 @blp.route("/coverage")
 class CoverageMatrix(MethodView):
+    @without_collector_pauses
     @blp.arguments(CoverageArgs, location="query")
     @blp.response(200, CoverageSchema)
     @documents_files(COVERAGE_FORMATS, COVERAGE_EXAMPLES)

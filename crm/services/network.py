@@ -14,6 +14,7 @@ selected partner; a partner belongs to it while it is active, or while it has a 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from itertools import compress, repeat
 from operator import itemgetter
 
 from sqlalchemy import (
@@ -64,36 +65,43 @@ from crm.services.network_model import (
 
 ENDED = (AgreementStatus.expired, AgreementStatus.terminated)
 CLASSIFICATION = (("topics", "topic_ids"), ("target_groups", "target_group_ids"))
+PLACES = (("municipalities", "municipality_ids"),)
+CLASSIFIERS = frozenset(relationship for relationship, _ in CLASSIFICATION + PLACES)
 
 
 @without_collector_pauses
-def load_network(session: Session, wanted: NetworkFilter) -> Network:
+def load_network(
+    session: Session, wanted: NetworkFilter, classified_by: frozenset[str] = CLASSIFIERS
+) -> Network:
     """The network on `wanted.as_of`, restricted to what the filter selects.
 
     Reads the structure the analyses need (nodes, and one weighted edge per partner and
     body that are tied) with a few set-based queries; the ties themselves (ids, roles,
     spans), which only the exports, overlaps and coverage need, are read when first asked
-    for (`Network.ties`)."""
+    for (`Network.ties`). `classified_by` names the lists of the nodes to fill in (topics,
+    target groups, municipalities); the others stay empty, which spares a large network
+    reading link tables that an analysis does not look at."""
     edges = _edges(session, wanted.as_of)
-    tied = {partner_id for partner_id, _, _ in edges}
+    partner_ids, body_ids, weights = zip(*edges, strict=True) if edges else ((), (), ())
+    tied = set(partner_ids)
     partners = [
         node
-        for node in _partners(session, wanted)
+        for node in _partners(session, wanted, classified_by)
         if node.status == PartnerStatus.active or node.id in tied
     ]
-    bodies = _bodies(session, SteeringGroup, STEERING_GROUP, wanted) + _bodies(
-        session, Agreement, AGREEMENT, wanted
+    bodies = _bodies(session, SteeringGroup, STEERING_GROUP, wanted, classified_by) + _bodies(
+        session, Agreement, AGREEMENT, wanted, classified_by
     )
-    selected = {node.id for node in partners} | {node.id for node in bodies}
-    linked_bodies = {body for partner, body, _ in edges if partner in selected and body in selected}
+    selected_partners = {node.id for node in partners}
+    linked_bodies = set(compress(body_ids, map(selected_partners.__contains__, partner_ids)))
     nodes = sorted(partners, key=_node_id) + sorted(
         (body for body in bodies if body.id in linked_bodies), key=_node_id
     )
-    edges, weights = _weightiest(edges, nodes)
+    pairs, weights = _weightiest(partner_ids, body_ids, weights, nodes)
     return Network(
         as_of=wanted.as_of,
         nodes={node.id: node for node in nodes},
-        edges=edges,
+        edges=pairs,
         weights=weights,
         topics=vocabulary(session, Topic),
         target_groups=vocabulary(session, TargetGroup),
@@ -105,20 +113,27 @@ def _node_id(node: Node) -> Id:
     return node.id
 
 
-def _weightiest(edges: list, nodes: list[Node]) -> tuple[list[tuple[int, int]], list[float]]:
+def _weightiest(
+    partner_ids: tuple, body_ids: tuple, weights: tuple, nodes: list[Node]
+) -> tuple[list[tuple[int, int]], list[float]]:
     """The edges between two of `nodes` as pairs of their positions, one per pair with the
-    greatest weight, sorted by partner and body (the order igraph's `simplify` gives)."""
-    index = {node.id: i for i, node in enumerate(nodes)}
+    greatest weight, sorted by partner and body (the order igraph's `simplify` gives).
+
+    A state has 400,000s of ties: their ids are looked up with `map`, once each, as a
+    test (`in`) and a lookup in the loop took longer than reading the ties."""
+    position = {node.id: i for i, node in enumerate(nodes)}.get
     n = len(nodes)
     keyed = [
-        (index[partner] * n + index[body], weight)
-        for partner, body, weight in edges
-        if partner in index and body in index
+        (partner * n + body, weight)
+        for partner, body, weight in zip(
+            map(position, partner_ids), map(position, body_ids), weights, strict=True
+        )
+        if partner is not None and body is not None
     ]
     keyed.sort(key=itemgetter(1))
     weight_of = dict(keyed)  # the weightiest tie of a pair comes last, and wins
     order = sorted(weight_of)
-    return [divmod(key, n) for key in order], [weight_of[key] for key in order]
+    return list(map(divmod, order, repeat(n))), list(map(weight_of.__getitem__, order))
 
 
 class _hex(FunctionElement):
@@ -258,7 +273,7 @@ def _ties_among(session: Session, network: Network) -> list[Tie]:
     return sorted(ties, key=lambda tie: (tie.partner_id, tie.body_id, tie.id))
 
 
-def _partners(session: Session, wanted: NetworkFilter) -> list[Node]:
+def _partners(session: Session, wanted: NetworkFilter, classified_by: frozenset[str]) -> list[Node]:
     conditions = _classified(Partner, wanted)
     if wanted.sectors:
         conditions.append(Partner.sector.in_(wanted.sectors))
@@ -277,11 +292,17 @@ def _partners(session: Session, wanted: NetworkFilter) -> list[Node]:
         where=conditions,
     )
     nodes = [Node(row[0], PARTNER, row[1], row[2] or row[1], *row[3:]) for row in rows]
-    _attach(session, nodes, Partner, (*CLASSIFICATION, ("municipalities", "municipality_ids")))
+    _attach(session, nodes, Partner, CLASSIFICATION + PLACES, classified_by)
     return nodes
 
 
-def _bodies(session: Session, model: type, node_type: str, wanted: NetworkFilter) -> list[Node]:
+def _bodies(
+    session: Session,
+    model: type,
+    node_type: str,
+    wanted: NetworkFilter,
+    classified_by: frozenset[str],
+) -> list[Node]:
     name = model.name if model is SteeringGroup else model.title
     short_name = model.short_name if model is SteeringGroup else model.title
     conditions = _classified(model, wanted)
@@ -291,7 +312,7 @@ def _bodies(session: Session, model: type, node_type: str, wanted: NetworkFilter
         session, model.id, name, short_name, model.kind, model.status, where=conditions
     )
     nodes = [Node(row[0], node_type, row[1], row[2] or row[1], *row[3:]) for row in rows]
-    _attach(session, nodes, model, CLASSIFICATION)
+    _attach(session, nodes, model, CLASSIFICATION, classified_by)
     return nodes
 
 
@@ -304,13 +325,22 @@ def _classified(model: type, wanted: NetworkFilter) -> list[ColumnElement[bool]]
     return conditions
 
 
-def _attach(session: Session, nodes: list[Node], model: type, relationships: tuple) -> None:
-    """Fill in the nodes' `topic_ids`, `target_group_ids`, `municipality_ids`.
+def _attach(
+    session: Session,
+    nodes: list[Node],
+    model: type,
+    relationships: tuple,
+    classified_by: frozenset[str],
+) -> None:
+    """Fill in the nodes' `topic_ids`, `target_group_ids`, `municipality_ids`, those that
+    `classified_by` asks for.
 
     Reads each link table whole: one query each, however many nodes there are.
     """
     by_id = {node.id: node for node in nodes}
     for relationship, attribute in relationships:
+        if relationship not in classified_by:
+            continue
         links = getattr(model, relationship).property.secondary
         owner, entry = links.c
         statement = select(as_text(owner), func.aggregate_strings(as_text(entry), " "))

@@ -16,6 +16,7 @@ import threading
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import chain
 
 import igraph
 
@@ -26,6 +27,8 @@ from crm.services.network_model import PARTNER, Id, Network, Term, without_colle
 DOMINANT_TOPICS = 3
 LEIDEN_ITERATIONS = 2  # until stable takes ten times as long for a state, for little gain
 MIXED = "mixed"
+# What the metrics read of the nodes besides the structure: load_network(classified_by=...).
+CLASSIFIED_BY = frozenset({"topics"})
 
 # igraph draws from one process-wide random number generator.
 _random_lock = threading.Lock()
@@ -139,17 +142,18 @@ def communities_of(graph: igraph.Graph, network: Network) -> list[Community]:
         members.values(),
         key=lambda nodes: (-sum(n.type == PARTNER for n in nodes), -len(nodes), nodes[0].id),
     )
-    return [_community(number, nodes, network) for number, nodes in enumerate(groups, 1)]
+    rank = {topic_id: i for i, topic_id in enumerate(network.topics)}
+    return [_community(number, nodes, network, rank) for number, nodes in enumerate(groups, 1)]
 
 
-def _community(number: int, nodes: list, network: Network) -> Community:
+def _community(number: int, nodes: list, network: Network, rank: dict[Id, int]) -> Community:
+    """Its members by type; its dominant topics, the most frequent among its members, ties
+    broken by the topics' order (`rank`)."""
     by_type: dict[str, list[Id]] = defaultdict(list)
-    counts: Counter[Id] = Counter()
     for node in nodes:
         by_type[node.type].append(node.id)
-        counts.update(node.topic_ids)
-    order = list(network.topics)
-    dominant = sorted(counts.items(), key=lambda item: (-item[1], order.index(item[0])))
+    counts = Counter(chain.from_iterable(node.topic_ids for node in nodes))
+    dominant = sorted(counts.items(), key=lambda item: (-item[1], rank[item[0]]))
     return Community(
         number=number,
         partner_ids=by_type["partner"],

@@ -79,7 +79,7 @@ def stored(session: Session, shape: str) -> Betweenness | None:
 def refresh(session: Session, wanted: NetworkFilter) -> Refreshed:
     """The snapshot of the network `wanted` selects: the stored one while the network is
     unchanged, else computed (network_betweenness.ahead_of_time) and stored. Flushes."""
-    network = load_network(session, wanted)
+    network = load_network(session, wanted, classified_by=frozenset())
     shape = shape_of(network)
     found = stored(session, shape)
     if found is not None:

@@ -139,3 +139,17 @@ def test_municipality_filter_keeps_partners_serving_it(session):
 def test_a_body_drops_out_when_its_only_partner_is_filtered_out(session):
     make_membership(session, make_group(session, name="WbF"), make_partner(session, kind="chamber"))
     assert names(network(session, kinds=frozenset({"job_centre"}))) == set()
+
+
+def test_only_the_classifications_asked_for_are_filled_in(session):
+    families = session.scalars(select(TargetGroup).where(TargetGroup.code == "families")).one()
+    place = Municipality(code="hinte", label_de="Hinte, Gemeinde", label_en="Hinte")
+    make_partner(
+        session,
+        topics=[topic(session, "language")],
+        target_groups=[families],
+        municipalities=[place],
+    )
+    wanted = NetworkFilter(as_of=DAY)
+    (node,) = load_network(session, wanted, classified_by=frozenset({"topics"})).nodes.values()
+    assert (len(node.topic_ids), node.target_group_ids, node.municipality_ids) == (1, [], [])

@@ -6,7 +6,7 @@ import pytest
 
 from crm.models.enums import MembershipRole, Sector
 from crm.services.network import load_network
-from crm.services.network_metrics import compute_metrics
+from crm.services.network_metrics import CLASSIFIED_BY, compute_metrics
 from crm.services.network_model import NetworkFilter
 from tests.factories import make_group, make_membership, make_partner, topic
 
@@ -92,3 +92,13 @@ def test_communities_list_every_tied_partner_and_group_once(session, two_groups)
     communities = metrics(session).communities
     members = [i for c in communities for i in (*c.partner_ids, *c.steering_group_ids)]
     assert (len(members), len(set(members))) == (7, 7)
+
+
+def test_metrics_need_no_classification_but_topics(session, two_groups):
+    wanted = NetworkFilter(as_of=date(2020, 1, 1))
+    full = compute_metrics(load_network(session, wanted))
+    read_for_metrics = compute_metrics(load_network(session, wanted, CLASSIFIED_BY))
+    assert (read_for_metrics.partners, read_for_metrics.communities) == (
+        full.partners,
+        full.communities,
+    )
