@@ -31,6 +31,7 @@ from bench.network_data import AS_OF, DISTRICT, STATE, Size, generate
 from crm import schema
 from crm.api.network import graph_json
 from crm.api.network_schemas import CoverageSchema, GraphSchema, MetricsSchema
+from crm.collector import collector_paused
 from crm.database import make_engine
 from crm.models import Membership, Partner, SteeringGroup
 from crm.services.network import load_network
@@ -42,7 +43,7 @@ from crm.services.network_metrics import (
     communities_of,
     compute_metrics,
 )
-from crm.services.network_model import NetworkFilter, without_collector_pauses
+from crm.services.network_model import NetworkFilter
 from crm.services.network_overlaps import find_overlaps
 from crm.services.network_snapshots import refresh, shape_of, stored_or_on_request
 
@@ -53,7 +54,7 @@ def timed(label: str, work: Callable):
     """Runs `work`, prints the time it took and the processor time this process used (on a
     shared machine the latter varies less)."""
     started, cpu = time.perf_counter(), time.process_time()
-    result = without_collector_pauses(work)()
+    result = collector_paused()(work)()
     wall, cpu = time.perf_counter() - started, time.process_time() - cpu
     print(f"  {label:<60} {wall:8.3f} s  (cpu {cpu:7.3f} s)")
     return result

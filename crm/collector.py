@@ -2,10 +2,11 @@
 
 The collector runs every few hundred new container objects, and now and then walks every
 object the process holds. Work that creates hundreds of thousands of objects that live
-until it ends (an import's session, the blocks of a duplicate search) makes it walk the
-same growing heap again and again: a quarter to a third of the work's time. That work is
-bounded and its objects are freed by reference counting when it ends, so the collector
-pauses meanwhile, and resumes when the last such work in the process has ended.
+until it ends (an import's session, the blocks of a duplicate search, a state's network)
+makes it walk the same growing heap again and again: a quarter to a third of the work's
+time. That work is bounded and its objects are freed by reference counting when it ends,
+so the collector pauses meanwhile, and resumes when the last such work in the process has
+ended.
 """
 
 import gc

@@ -19,17 +19,18 @@ from crm.api.network_schemas import (
     OverlapsSchema,
     format_field,
 )
+from crm.collector import collector_paused
 from crm.database import db
 from crm.errors import Problem
 from crm.services.network import load_network
 from crm.services.network_coverage import compute_coverage
 from crm.services.network_metrics import CLASSIFIED_BY, compute_metrics
-from crm.services.network_model import Network, NetworkFilter, without_collector_pauses
+from crm.services.network_model import Network, NetworkFilter
 from crm.services.network_overlaps import find_overlaps
 from crm.services.network_snapshots import stored_or_on_request
 
 # Each view reads, analyses and writes as JSON a network of up to millions of objects, so
-# the collector is paused for the whole view (see without_collector_pauses): the dump and
+# the collector is paused for the whole view (see crm.collector): the dump and
 # the JSON encoding too, which would otherwise rescan the network's objects as they go.
 blp = Blueprint(
     "network",
@@ -149,7 +150,7 @@ def graph_json(network: Network) -> dict:
 
 @blp.route("")
 class Graph(MethodView):
-    @without_collector_pauses
+    @collector_paused()
     @blp.arguments(GraphArgs, location="query")
     @blp.response(200, GraphSchema)
     @documents_files(GRAPH_FORMATS, GRAPH_EXAMPLES)
@@ -170,7 +171,7 @@ class Graph(MethodView):
 
 @blp.route("/metrics")
 class Metrics(MethodView):
-    @without_collector_pauses
+    @collector_paused()
     @blp.arguments(NetworkArgs, location="query")
     @blp.response(200, MetricsSchema)
     def get(self, args):
@@ -192,7 +193,7 @@ class Metrics(MethodView):
 
 @blp.route("/overlaps")
 class Overlaps(MethodView):
-    @without_collector_pauses
+    @collector_paused()
     @blp.arguments(OverlapArgs, location="query")
     @blp.response(200, OverlapsSchema)
     def get(self, args):
@@ -208,7 +209,7 @@ class Overlaps(MethodView):
 
 @blp.route("/coverage")
 class CoverageMatrix(MethodView):
-    @without_collector_pauses
+    @collector_paused()
     @blp.arguments(CoverageArgs, location="query")
     @blp.response(200, CoverageSchema)
     @documents_files(COVERAGE_FORMATS, COVERAGE_EXAMPLES)

@@ -36,6 +36,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.functions import FunctionElement
 
+from crm.collector import collector_paused
 from crm.models import (
     Agreement,
     AgreementParty,
@@ -60,7 +61,6 @@ from crm.services.network_model import (
     Node,
     Term,
     Tie,
-    without_collector_pauses,
 )
 
 ENDED = (AgreementStatus.expired, AgreementStatus.terminated)
@@ -69,7 +69,7 @@ PLACES = (("municipalities", "municipality_ids"),)
 CLASSIFIERS = frozenset(relationship for relationship, _ in CLASSIFICATION + PLACES)
 
 
-@without_collector_pauses
+@collector_paused()
 def load_network(
     session: Session, wanted: NetworkFilter, classified_by: frozenset[str] = CLASSIFIERS
 ) -> Network:

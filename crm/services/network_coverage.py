@@ -14,6 +14,7 @@ from itertools import product
 
 from sqlalchemy.orm import Session
 
+from crm.collector import collector_paused
 from crm.models import Municipality
 from crm.services.network import vocabulary
 from crm.services.network_model import (
@@ -24,7 +25,6 @@ from crm.services.network_model import (
     NetworkFilter,
     Node,
     Term,
-    without_collector_pauses,
 )
 
 
@@ -52,7 +52,7 @@ class Coverage:
     cells: list[Cell]
 
 
-@without_collector_pauses
+@collector_paused()
 def compute_coverage(
     session: Session, network: Network, wanted: NetworkFilter, *, per_municipality: bool
 ) -> Coverage:

@@ -20,9 +20,10 @@ from itertools import chain
 
 import igraph
 
+from crm.collector import collector_paused
 from crm.services import network_betweenness
 from crm.services.network_betweenness import SEED, Betweenness
-from crm.services.network_model import PARTNER, Id, Network, Term, without_collector_pauses
+from crm.services.network_model import PARTNER, Id, Network, Term
 
 DOMINANT_TOPICS = 3
 LEIDEN_ITERATIONS = 2  # until stable takes ten times as long for a state, for little gain
@@ -84,7 +85,7 @@ def analysis_graph(network: Network) -> igraph.Graph:
     )
 
 
-@without_collector_pauses
+@collector_paused()
 def compute_metrics(
     network: Network, betweenness_of: BetweennessSource = betweenness_on_request
 ) -> Metrics:

@@ -1,8 +1,6 @@
 """What the cooperation network is made of: partners and bodies (nodes), the ties between
 them, and the vocabularies they are classified by. crm.services.network reads it."""
 
-import functools
-import gc
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -115,21 +113,3 @@ def public_id(hex_digits: Id) -> str:
     """`6b1f0c6e-0000-4000-8000-000000000000`, as the API writes ids."""
     h = hex_digits
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
-
-
-def without_collector_pauses(function):
-    """Runs `function` with Python's cycle collector paused. A network is millions of small
-    objects, none of them in a reference cycle; left on, the collector rescans the growing
-    heap again and again, which for a state-sized network takes longer than the work."""
-
-    @functools.wraps(function)
-    def paused(*args, **kwargs):
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            return function(*args, **kwargs)
-        finally:
-            if was_enabled:
-                gc.enable()
-
-    return paused

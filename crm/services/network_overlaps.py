@@ -5,7 +5,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from itertools import combinations
 
-from crm.services.network_model import MEMBERSHIP, Id, Network, Node, Term, without_collector_pauses
+from crm.collector import collector_paused
+from crm.services.network_model import MEMBERSHIP, Id, Network, Node, Term
 
 DEFAULT_THRESHOLD = 0.5
 
@@ -19,7 +20,7 @@ class Overlap:
     shared_target_groups: list[Term]
 
 
-@without_collector_pauses
+@collector_paused()
 def find_overlaps(network: Network, threshold: float = DEFAULT_THRESHOLD) -> list[Overlap]:
     """Pairs whose member sets on the day overlap with a Jaccard index (shared members /
     all members of either) of at least `threshold`, and that share a topic or a target

@@ -24,12 +24,13 @@ import igraph
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from crm.collector import collector_paused
 from crm.models import NetworkSnapshot
 from crm.services import network_betweenness
 from crm.services.network import load_network
 from crm.services.network_betweenness import Betweenness
 from crm.services.network_metrics import analysis_graph
-from crm.services.network_model import Network, NetworkFilter, without_collector_pauses
+from crm.services.network_model import Network, NetworkFilter
 
 # Snapshots kept: today's network, and a few filtered views or days that were refreshed.
 KEPT = 8
@@ -75,7 +76,7 @@ def stored(session: Session, shape: str) -> Betweenness | None:
     )
 
 
-@without_collector_pauses
+@collector_paused()
 def refresh(session: Session, wanted: NetworkFilter) -> Refreshed:
     """The snapshot of the network `wanted` selects: the stored one while the network is
     unchanged, else computed (network_betweenness.ahead_of_time) and stored. Flushes."""
