@@ -236,4 +236,8 @@ class Blueprint(flask_smorest.Blueprint):
     def arguments(self, schema, *, location="json", **kwargs):
         if location == "query":
             kwargs.setdefault("error_status_code", 400)
+        # One instance, made here: given a class, webargs builds one on every request,
+        # and building a schema copies all its fields (0.3 ms for a list's arguments).
+        if isinstance(schema, type):
+            schema = schema()
         return super().arguments(schema, location=location, **kwargs)
