@@ -25,6 +25,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from werkzeug.urls import urlencode
 
 from crm.api.keyset import Cursor, CursorField, after
+from crm.api.rows import Dumped
 from crm.database import db
 from crm.text import fold
 
@@ -131,12 +132,21 @@ class LinksSchema(ma.Schema):
     last = fields.Url()
 
 
+class Items(fields.List):
+    """A page's records; those dumped from rows already (`crm.api.rows`) pass as they are."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value and all(type(item) is Dumped for item in value):
+            return list(value)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+
 def envelope(item_schema: type[ma.Schema]) -> type[ma.Schema]:
     """The list body: `{"data": [...], "pagination": {...}, "links": {...}}`."""
     name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
     return ma.Schema.from_dict(
         {
-            "data": fields.List(fields.Nested(item_schema)),
+            "data": Items(fields.Nested(item_schema)),
             "pagination": fields.Nested(PaginationSchema),
             "links": fields.Nested(LinksSchema),
         },

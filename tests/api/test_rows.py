@@ -3,6 +3,9 @@
 import uuid
 from datetime import date
 
+from marshmallow import fields
+
+from crm.api.listing import Items
 from crm.api.memberships import MEMBERSHIP_ROWS, MembershipSchema
 from crm.api.partners import PARTNER_ROWS, PartnerSchema
 from crm.api.rows import Dumped
@@ -64,3 +67,11 @@ def test_membership_row_dump_equals_the_schema_dump(app, session):
 def test_dumped_record_passes_the_schema_unchanged(app):
     record = Dumped(id=str(uuid.uuid4()))
     assert PartnerSchema().dump(record) is record
+
+
+def test_a_page_of_dumped_records_passes_the_envelope_unchanged():
+    records = [Dumped(id=str(uuid.uuid4())), Dumped(id=str(uuid.uuid4()))]
+    items = Items(fields.Nested(PartnerSchema))
+    assert all(
+        a is b for a, b in zip(items.serialize("data", {"data": records}), records, strict=True)
+    )
