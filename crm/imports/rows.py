@@ -51,7 +51,7 @@ class RowImporter:
             self.headers["external_ids"] = self.headers[EXTERNAL_ID]
         self.created_by_row: dict[str, int] = {}
         self.unrecorded: list[Any] = []
-        self.held: list[Any] = []
+        self.held: dict[uuid.UUID, Any] = {}
 
     def import_batch(
         self, rows: list[tuple[int, list[Cell]]], flush: Callable[[], None]
@@ -81,16 +81,18 @@ class RowImporter:
             return RowOutcome(number, "invalid", errors=errors)
 
     def _prefetch(self, rows: list[dict[str, Any]]) -> None:
-        """The records a batch refers to, read in one query per kind and held until the
-        next batch: the schema's check of each reference then finds them in the session."""
-        self.held = []
+        """The records a batch refers to that no batch before it did, read in one query
+        per kind and held until the import ends: the schema's check of each reference
+        then finds them in the session (30,000 contacts name each of 10,000 partners
+        about three times; each is read once)."""
         for name, field in self.kind.schema.load_fields.items():
             if not isinstance(field, Ref):
                 continue
-            ids = {uuid.UUID(row[name]) for row in rows if row.get(name)}
+            model = field.model
+            ids = {uuid.UUID(row[name]) for row in rows if row.get(name)} - self.held.keys()
             if ids:
-                model = field.model
-                self.held += db.session.scalars(select(model).where(model.id.in_(ids))).all()
+                for record in db.session.scalars(select(model).where(model.id.in_(ids))):
+                    self.held[record.id] = record
 
     def _read(self, cells: list[Cell]) -> tuple[dict[str, Any], uuid.UUID | None, dict]:
         data: dict[str, Any] = {}

@@ -10,7 +10,7 @@ spreadsheet; and a workbook's cached result is not what the user saw either.
 
 import re
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from marshmallow import ValidationError, fields
@@ -52,7 +52,7 @@ def converted(field: fields.Field, text: str) -> Any:
     if isinstance(field, fields.List) and not isinstance(field.inner, fields.Nested):
         return [converted(field.inner, item) for item in LIST_SEPARATORS.split(text) if item]
     if isinstance(field, fields.Enum):
-        return _enum_value(field, text)
+        return _enum_value(field.enum, text)
     if isinstance(field, fields.Date):
         return _iso_date(text)
     if isinstance(field, fields.Boolean):
@@ -60,11 +60,12 @@ def converted(field: fields.Field, text: str) -> Any:
     return text
 
 
-def _enum_value(field: fields.Enum, text: str) -> str:
+@lru_cache(maxsize=1024)  # a list repeats the same few values in every row
+def _enum_value(enum: type, text: str) -> str:
     """A value by itself or by its German or English label ("Vorsitz" -> "chair"), or by
     the one label it ends ("extern" for "verwaltungsextern")."""
     wanted = fold(text)
-    names = _folded_names(field.enum)
+    names = _folded_names(enum)
     exact = [value for value, folded in names.items() if wanted in folded]
     ending = [value for value, folded in names.items() if any(n.endswith(wanted) for n in folded)]
     found = exact or (ending if len(wanted) >= 4 else [])

@@ -23,7 +23,7 @@ from sqlalchemy.orm import ColumnProperty, RelationshipProperty, Session
 from crm.database import db
 from crm.models import AgreementParty, AuditEvent, Contact, Membership
 from crm.models.base import singular, utcnow
-from crm.models.change import record_changes
+from crm.models.change import insert_rows, record_changes
 from crm.models.enums import ActorKind, AuditAction
 
 # Bookkeeping every record has; an event is about what people changed. A webhook's
@@ -46,7 +46,7 @@ def record_creations(records: Iterable[Any]) -> None:
     events = [_event(AuditAction.create, record, _created(record)) for record in records]
     if events:
         connection = db.session.connection()
-        connection.execute(AuditEvent.__table__.insert(), events)
+        insert_rows(connection, AuditEvent.__table__, events)
         record_changes(connection, events)
 
 

@@ -3,6 +3,8 @@ import uuid
 from sqlalchemy import func, select
 
 from crm.models import AuditEvent, Contact, ImportRecord, Membership, Partner
+from crm.models.change import COPY_FROM
+from tests.changes.feed import follow
 from tests.factories import make_contact, make_group, make_partner
 from tests.imports.files import csv_bytes, upload, xlsx_bytes
 
@@ -60,6 +62,20 @@ def test_rows_appear_in_the_audit_trail_as_created_by_the_import(client, session
     body = upload(client, PARTNERS).json
     actors = session.scalars(select(AuditEvent.actor).where(AuditEvent.action == "create")).all()
     assert actors == [f"import:{body['id']}"] * 2
+
+
+def test_rows_appear_in_the_change_feed_in_row_order_with_their_audit_values(client, session):
+    # More rows than COPY_FROM: on PostgreSQL, the events go by COPY.
+    rows = [f"Verein {n};Verein;extern" for n in range(COPY_FROM + 10)]
+    body = upload(client, csv_bytes("Name;Art;Sektor", *rows)).json
+    created = [row["id"] for row in body["rows"]]
+    changes = [c for c in follow(client) if c["event_type"] == "partner.create"]
+    assert [c["resource_id"] for c in changes] == created
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "create")).all()
+    recorded = {str(e.resource_id): (sorted(e.changes), e.changes["sector"]["new"]) for e in events}
+    assert [(c["changed_fields"], "external") for c in changes] == [
+        recorded[partner_id] for partner_id in created
+    ]
 
 
 def test_dry_run_reports_row_by_row_and_writes_nothing(client, session):
