@@ -33,6 +33,7 @@ from bench.names import (
 from bench.writer import write_rows
 from crm.config import database_url
 from crm.database import Base
+from crm.matching.records import mail_domain, website_host
 from crm.models import Agreement, Contact, Partner, SteeringGroup
 from crm.text import fold, search_key
 
@@ -137,6 +138,9 @@ class Generator:
                 else [],
                 notes=None,
             )
+            # As crm.models.partner keeps them.
+            row["mail_domain"] = mail_domain(row["email"])
+            row["web_host"] = website_host(row["website"])
             self.partner_ids.append(row["id"])
             self.partner_domains.append(domain)
             yield searchable(Partner, row, name)

@@ -1,10 +1,13 @@
 """One migration chain from empty to head, that goes down and up again, and agrees with
 the models."""
 
+import uuid
+from datetime import datetime
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import DateTime, Uuid, column, create_engine, insert, inspect, table, text
 
 from crm import schema
 from crm.database import Base
@@ -40,3 +43,44 @@ def test_models_and_migrations_agree(engine):
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
     assert differences == []
+
+
+def test_partners_stored_before_the_lookup_columns_get_them(empty_database_url):
+    schema.upgrade(empty_database_url, "f2b6d4a8c035")
+    engine = create_engine(empty_database_url)
+    partners = table(
+        "partners",
+        *(column(name) for name in "name kind sector status search_text sort_name".split()),
+        *(column(name) for name in "email website languages external_ids version".split()),
+        column("id", Uuid()),
+        column("created_at", DateTime()),
+        column("updated_at", DateTime()),
+    )
+    partner_id, now = uuid.uuid4(), datetime(2026, 11, 24)
+    try:
+        with engine.begin() as connection:
+            kind = connection.scalar(text("SELECT code FROM partner_kinds LIMIT 1"))
+            connection.execute(
+                insert(partners).values(
+                    id=partner_id,
+                    created_at=now,
+                    updated_at=now,
+                    version=1,
+                    name="Caritasverband Trier e.V.",
+                    kind=kind,
+                    sector="external",
+                    status="active",
+                    search_text="",
+                    sort_name="",
+                    languages="[]",
+                    external_ids="[]",
+                    email="Info@Caritas-Trier.de",
+                    website="https://www.caritas-trier.de/beratung",
+                )
+            )
+        schema.upgrade(empty_database_url)
+        with engine.connect() as connection:
+            found = connection.execute(text("SELECT mail_domain, web_host FROM partners")).one()
+        assert tuple(found) == ("caritas-trier.de", "caritas-trier.de")
+    finally:
+        engine.dispose()

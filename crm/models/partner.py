@@ -1,9 +1,10 @@
 """Partner (Kooperationspartner, Akteur): an organisation the municipality cooperates with."""
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import Base
+from crm.matching.records import mail_domain, website_host
 from crm.models.base import Resource, Searchable, enum_column
 from crm.models.enums import PartnerStatus, Sector
 from crm.models.vocabulary import Classified, Municipality, association_table
@@ -28,7 +29,12 @@ class Partner(Resource, Searchable, Classified, Base):
     town: Mapped[str | None] = mapped_column(String(100))
     website: Mapped[str | None] = mapped_column(String(500))
     email: Mapped[str | None] = mapped_column(String(254))
-    phone: Mapped[str | None] = mapped_column(String(50))
+    phone: Mapped[str | None] = mapped_column(String(50), index=True)
+    # What the duplicate check looks a new partner's likely twins up by
+    # (crm.services.duplicates), kept from `email` and `website` on every flush and
+    # indexed, so that the check reads a few rows instead of the whole table.
+    mail_domain: Mapped[str | None] = mapped_column(String(254), index=True)
+    web_host: Mapped[str | None] = mapped_column(String(500), index=True)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     external_ids: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     notes: Mapped[str | None] = mapped_column(Text)
@@ -37,3 +43,10 @@ class Partner(Resource, Searchable, Classified, Base):
         secondary=association_table("partners", "municipalities"),
         order_by=Municipality.sort_name,
     )
+
+
+@event.listens_for(Partner, "before_insert")
+@event.listens_for(Partner, "before_update")
+def _refresh_lookup_columns(_mapper, _connection, partner: Partner) -> None:
+    partner.mail_domain = mail_domain(partner.email)
+    partner.web_host = website_host(partner.website)

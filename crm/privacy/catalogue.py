@@ -61,7 +61,7 @@ NOT_PERSONAL = {
     "export_run_contacts": "run_id contact_id",
     "export_run_files": "run_id",
     "partners": "name short_name kind sector status street postal_code town website email "
-    "phone languages external_ids search_text sort_name",
+    "phone mail_domain web_host languages external_ids search_text sort_name",
     "steering_groups": "name short_name kind purpose status founded_on dissolved_on "
     "funding_programme coordinating_partner_id coordinating_contact_id search_text sort_name",
     "agreements": "title reference_number kind status signed_on valid_from valid_until "

@@ -166,9 +166,9 @@ def _name_tokens(name: str) -> set[str]:
 def _organisation_signals(new: OrganisationRecord) -> list[ColumnElement[bool]]:
     signals = []
     if domain := mail_domain(new.email):
-        signals.append(func.lower(Partner.email).endswith(f"@{domain}", autoescape=True))
+        signals.append(Partner.mail_domain == domain)
     if host := website_host(new.website):
-        signals.append(func.lower(Partner.website).contains(host, autoescape=True))
+        signals.append(Partner.web_host == host)
     if new.phone:
         signals.append(Partner.phone == new.phone)
     return signals

@@ -102,3 +102,15 @@ def test_another_person_of_the_same_family_is_created(client, session):
     session.commit()
     body = SCHAEFER | {"given_name": "Bernd"}
     assert client.post("/api/v1/contacts", json=body).status_code == 201
+
+
+def test_a_partner_is_looked_up_by_its_current_mail_domain_and_web_host(session):
+    partner = make_partner(session, email="info@old-domain.de")
+    partner.email, partner.website = "Beratung@JMD-Trier.de", "https://www.jmd-trier.de/kontakt"
+    session.flush()
+    assert (partner.mail_domain, partner.web_host) == ("jmd-trier.de", "jmd-trier.de")
+
+
+def test_a_mail_provider_is_no_partner_s_domain(session):
+    partner = make_partner(session, email="jmd.trier@web.de")
+    assert partner.mail_domain is None
