@@ -21,24 +21,20 @@ from sqlalchemy import (
     Index,
     Integer,
     String,
-    Table,
     Uuid,
     event,
     inspect,
     literal_column,
-    select,
 )
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from crm.database import Base
+from crm.database import Base, insert_rows
 from crm.models.audit import AuditEvent
 from crm.models.base import UTCDateTime
 from crm.models.enums import AuditAction
 
 CURRENT_TRANSACTION_ID = literal_column("pg_current_xact_id()::text::bigint")
-# Rows from which an insert goes by COPY on PostgreSQL (`insert_rows`).
-COPY_FROM = 50
 # What a change is made of: these columns of its audit event.
 FROM_AUDIT = ("occurred_at", "resource_type", "resource_id", "parent_id", "action", "changes")
 
@@ -59,16 +55,6 @@ class ChangeEvent(Base):
     action: Mapped[str] = mapped_column(String(40))
     changed_fields: Mapped[list[str]] = mapped_column(JSON)
 
-    # What a change is made of: these columns of its audit event.
-    SOURCE_COLUMNS = (
-        "occurred_at",
-        "resource_type",
-        "resource_id",
-        "parent_id",
-        "action",
-        "changes",
-    )
-
     @property
     def event_type(self) -> str:
         return f"{self.resource_type}.{self.action}"
@@ -82,43 +68,6 @@ def record_changes(connection: Connection, audit_events: Iterable[Mapping[str, A
     insert_rows(
         connection, ChangeEvent.__table__, rows, txid=CURRENT_TRANSACTION_ID if postgres else 0
     )
-
-
-def insert_rows(
-    connection: Connection, table: Table, rows: list[Mapping[str, Any]], **same: Any
-) -> None:
-    """Inserts rows (all with the same keys) in their order, with the values `same`
-    (SQL the database computes) in every row. Many rows on PostgreSQL go by COPY, each
-    value bound as SQLAlchemy binds it: psycopg's executemany sends one INSERT per row,
-    which costs the server two to three times what COPY does (audit and change events),
-    and this process the pipeline's handling of each row. A few rows go as INSERTs: COPY
-    costs a round trip more. The sequence hands out positions in the rows' order."""
-    if not rows:
-        return
-    dialect = connection.dialect
-    if dialect.name != "postgresql" or len(rows) < COPY_FROM:
-        connection.execute(table.insert().values(**same), rows)
-        return
-    if same:
-        computed = connection.execute(select(*same.values())).one()
-        rows = [{**row, **dict(zip(same, computed, strict=True))} for row in rows]
-    names = list(rows[0])
-    processors = [
-        table.c[name].type.dialect_impl(dialect).bind_processor(dialect) or _unchanged
-        for name in names
-    ]
-    quoted = dialect.identifier_preparer
-    columns = ", ".join(quoted.quote(name) for name in names)
-    statement = f"COPY {quoted.format_table(table)} ({columns}) FROM STDIN"
-    converters = list(zip(names, processors, strict=True))
-    cursor = connection.connection.driver_connection.cursor()
-    with cursor, cursor.copy(statement) as copy:
-        for row in rows:
-            copy.write_row([process(row[name]) for name, process in converters])
-
-
-def _unchanged(value: Any) -> Any:
-    return value
 
 
 def _change_row(audit_event: Mapping[str, Any]) -> dict[str, Any]:

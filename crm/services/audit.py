@@ -20,10 +20,10 @@ from flask import g
 from sqlalchemy import ColumnElement, inspect, or_, select
 from sqlalchemy.orm import ColumnProperty, RelationshipProperty, Session
 
-from crm.database import db
+from crm.database import db, insert_rows
 from crm.models import AgreementParty, AuditEvent, Contact, Membership
 from crm.models.base import singular, utcnow
-from crm.models.change import insert_rows, record_changes
+from crm.models.change import record_changes
 from crm.models.enums import ActorKind, AuditAction
 
 # Bookkeeping every record has; an event is about what people changed. A webhook's

@@ -2,8 +2,8 @@ import uuid
 
 from sqlalchemy import func, select
 
+from crm.database import COPY_FROM
 from crm.models import AuditEvent, Contact, ImportRecord, Membership, Partner
-from crm.models.change import COPY_FROM
 from tests.changes.feed import follow
 from tests.factories import make_contact, make_group, make_partner
 from tests.imports.files import csv_bytes, upload, xlsx_bytes
