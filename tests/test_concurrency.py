@@ -8,13 +8,14 @@ from sqlalchemy import delete, event
 from sqlalchemy.orm import Session
 
 from crm.auth import create_api_key
-from crm.models import ApiKey, Partner
+from crm.models import ApiKey, AuditEvent, ChangeEvent, Partner
 from crm.models.enums import ApiRole, Sector
 
 
 @pytest.fixture
 def committed(app, engine):
-    """A partner and a key committed for real, removed afterwards."""
+    """A partner and a key committed for real, removed afterwards with what the winning
+    write recorded about it."""
     if engine.dialect.name != "postgresql":
         pytest.skip("row locks and concurrent transactions are PostgreSQL's")
     with Session(engine) as session:
@@ -23,6 +24,8 @@ def committed(app, engine):
         api_key, plain = create_api_key(session, "concurrency-test", ApiRole.editor)
         session.commit()
         yield partner.id, plain
+        for recorded in (AuditEvent, ChangeEvent):
+            session.execute(delete(recorded).where(recorded.resource_id == partner.id))
         session.execute(delete(Partner).where(Partner.id == partner.id))
         session.execute(delete(ApiKey).where(ApiKey.id == api_key.id))
         session.commit()
