@@ -1,45 +1,28 @@
 """The network map (/network) in a real headless Chromium, against the app served on a
 loopback port with the demo data committed to a database of its own."""
 
-import os
-import shutil
-import threading
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
-from crm import create_app, schema
-from crm.auth import create_api_key
 from crm.demo import load_demo_data
 from crm.models.enums import ApiRole
+from tests import live
 from tests.conftest import temporary_postgres_database
 
-CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TIMEOUT = 30
 
 webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
-
-
-def _require_chromium() -> None:
-    if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
-        message = f"Chromium and chromedriver are needed at {CHROMIUM} and {CHROMEDRIVER}"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
 
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def served(request, tmp_path_factory) -> Iterator[tuple[str, str, str]]:
     """(base URL, viewer key, database name) of the app with the demo data, committed."""
-    _require_chromium()
+    live.require_chromium()
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('map') / 'crm.sqlite3'}"
         yield from _serve(url, request.param)
@@ -49,37 +32,14 @@ def served(request, tmp_path_factory) -> Iterator[tuple[str, str, str]]:
 
 
 def _serve(url: str, name: str) -> Iterator[tuple[str, str, str]]:
-    schema.upgrade(url)
-    app = create_app({"DATABASE_URL": url})
-    with Session(app.extensions["crm.engine"]) as session:
-        load_demo_data(session)
-        _, key = create_api_key(session, f"map-{uuid.uuid4().hex[:6]}", ApiRole.viewer)
-        session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", key, name
-    finally:
-        server.shutdown()
-        thread.join()
-        app.extensions["crm.engine"].dispose()
+    with live.served(url, ApiRole.viewer, load_demo_data) as (base_url, key):
+        yield base_url, key, name
 
 
 @pytest.fixture(scope="module")
 def browser(tmp_path_factory):
-    _require_chromium()
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for argument in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--window-size=1400,900", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
-    ):  # fmt: skip
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
+    with live.chromium(tmp_path_factory.mktemp("chromium"), "1400,900") as driver:
+        yield driver
 
 
 @pytest.fixture

@@ -6,10 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.test_network_map import CHROMEDRIVER, CHROMIUM, _require_chromium
+from tests import live
 
 webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support import expected_conditions as shown  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
@@ -22,19 +21,11 @@ LIST_PARTNERS = "#operations-partners-get_api_v1_partners"
 @pytest.fixture(scope="module")
 def chromium(tmp_path_factory):
     """Chromium that logs every request it makes (DevTools' network events)."""
-    _require_chromium()
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    for argument in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        "--window-size=1400,1000", f"--user-data-dir={tmp_path_factory.mktemp('chromium')}",
-    ):  # fmt: skip
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
-    yield driver
-    driver.quit()
+    profile = tmp_path_factory.mktemp("chromium")
+    with live.chromium(
+        profile, "1400,1000", **{"goog:loggingPrefs": {"performance": "ALL"}}
+    ) as driver:
+        yield driver
 
 
 @pytest.fixture
