@@ -4,12 +4,14 @@ structures duplicate each other (Doppelstrukturen) and which are missing."""
 from collections.abc import Callable
 from datetime import date
 
-from flask import Response, request
+from flask import request
 from flask.views import MethodView
 from marshmallow import fields
+from werkzeug.utils import get_content_type
 
 from crm.api import network_formats
 from crm.api.blueprint import Blueprint
+from crm.api.files import file_response
 from crm.api.network_schemas import (
     CoverageSchema,
     GraphSchema,
@@ -86,8 +88,8 @@ def respond(formats: dict[str, str], files: dict, requested: str | None, data, *
     kind = chosen_format(formats, requested)
     if kind == "json":
         return json, 200, {"Vary": "Accept"}
-    response = Response(files[kind](data), mimetype=formats[kind])
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    media_type = get_content_type(formats[kind], "utf-8")  # text types name their charset
+    response = file_response(files[kind](data), media_type, f"{name}.{kind}")
     response.vary.add("Accept")
     return response
 

@@ -8,6 +8,7 @@ from xml.etree import ElementTree
 
 import xlsxwriter
 
+from crm.exports.csv_format import defused
 from crm.services.network_coverage import Coverage
 from crm.services.network_model import Network, Node, Tie, public_id
 
@@ -109,18 +110,11 @@ def _gexf_values(element, attributes, item) -> None:
         ElementTree.SubElement(values, "attvalue", {"for": name, "value": str(value(item))})
 
 
-def safe(value: object) -> object:
-    """A cell a spreadsheet shows as text, never runs as a formula (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 def _csv(header: list[str], rows: Iterable[list]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(header)
-    writer.writerows([safe(value) for value in row] for row in rows)
+    writer.writerows([defused(value) for value in row] for row in rows)
     return out.getvalue().encode("utf-8")
 
 
@@ -181,7 +175,7 @@ def coverage_xlsx(coverage: Coverage) -> bytes:
     header, rows = _coverage_rows(coverage)
     sheet.write_row(0, 0, header, bold)
     for number, row in enumerate(rows, 1):
-        sheet.write_row(number, 0, [safe(value) for value in row])
+        sheet.write_row(number, 0, [defused(value) for value in row])
     sheet.freeze_panes(1, 0)
     sheet.autofilter(0, 0, len(rows), len(header) - 1)
     workbook.close()

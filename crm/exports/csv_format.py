@@ -31,7 +31,12 @@ def render_csv(
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def _cell(value, german_dates: bool) -> str:
+def defused(value: object) -> object:
+    """A cell a spreadsheet shows as text, never runs as a formula (CSV injection)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
-    return as_text(value, german_dates=german_dates)
+    return value
+
+
+def _cell(value, german_dates: bool) -> object:
+    return defused(value) if isinstance(value, str) else as_text(value, german_dates=german_dates)
