@@ -6,12 +6,18 @@ import io
 from collections.abc import Callable, Iterable
 from xml.etree import ElementTree
 
-import xlsxwriter
+from openpyxl import Workbook
+from openpyxl.styles import PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from crm.exports.csv_format import defused
+from crm.exports.xlsx_format import BOLD, write_cell
 from crm.services.network_coverage import Coverage
 from crm.services.network_model import Network, Node, Tie, public_id
 
+GAP = PatternFill("solid", fgColor="F4B6B6")
+POSSIBLE_DUPLICATE = PatternFill("solid", fgColor="FFD98C")
 GRAPHML_NS = "http://graphml.graphdrawing.org/xmlns"
 GEXF_NS = "http://gexf.net/1.3"
 
@@ -166,36 +172,45 @@ def coverage_csv(coverage: Coverage) -> bytes:
 def coverage_xlsx(coverage: Coverage) -> bytes:
     """A sheet per cell ("Zellen") and, without municipalities, the matrix ("Matrix"):
     gaps red, possible duplicates amber."""
-    out = io.BytesIO()
-    workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_formulas": False})
-    bold = workbook.add_format({"bold": True})
+    workbook = Workbook()
+    workbook.remove(workbook.active)
     if coverage.municipalities is None:
-        _matrix_sheet(workbook, coverage, bold)
-    sheet = workbook.add_worksheet("Zellen")
+        _matrix_sheet(workbook.create_sheet("Matrix"), coverage)
+    sheet = workbook.create_sheet("Zellen")
     header, rows = _coverage_rows(coverage)
-    sheet.write_row(0, 0, header, bold)
-    for number, row in enumerate(rows, 1):
-        sheet.write_row(number, 0, [defused(value) for value in row])
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, len(rows), len(header) - 1)
-    workbook.close()
+    for column, title in enumerate(header, 1):
+        _heading(sheet.cell(1, column), title)
+    for number, row in enumerate(rows, 2):
+        for column, value in enumerate(row, 1):
+            write_cell(sheet.cell(number, column), defused(value))
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    out = io.BytesIO()
+    workbook.save(out)
     return out.getvalue()
 
 
-def _matrix_sheet(workbook, coverage: Coverage, bold) -> None:
-    sheet = workbook.add_worksheet("Matrix")
-    gap = workbook.add_format({"bg_color": "#F4B6B6"})
-    duplicate = workbook.add_format({"bg_color": "#FFD98C"})
-    sheet.write(0, 0, "Handlungsfeld \\ Zielgruppe (Partner / Gremien / Vereinbarungen)", bold)
-    sheet.write_row(0, 1, [group.label_de for group in coverage.target_groups], bold)
-    columns = {group.id: number for number, group in enumerate(coverage.target_groups, 1)}
-    rows = {topic.id: number for number, topic in enumerate(coverage.topics, 1)}
+def _matrix_sheet(sheet: Worksheet, coverage: Coverage) -> None:
+    _heading(sheet.cell(1, 1), "Handlungsfeld \\ Zielgruppe (Partner / Gremien / Vereinbarungen)")
+    columns = {group.id: number for number, group in enumerate(coverage.target_groups, 2)}
+    rows = {topic.id: number for number, topic in enumerate(coverage.topics, 2)}
+    for group in coverage.target_groups:
+        _heading(sheet.cell(1, columns[group.id]), group.label_de)
     for topic in coverage.topics:
-        sheet.write(rows[topic.id], 0, topic.label_de, bold)
+        _heading(sheet.cell(rows[topic.id], 1), topic.label_de)
     for cell in coverage.cells:
-        counts = f"{len(cell.partners)} / {len(cell.steering_groups)} / {len(cell.agreements)}"
-        style = gap if cell.gap else duplicate if cell.possible_duplicate else None
-        sheet.write(rows[cell.topic.id], columns[cell.target_group.id], counts, style)
-    sheet.set_column(0, 0, 40)
-    sheet.set_column(1, len(columns), 18)
-    sheet.freeze_panes(1, 1)
+        target = sheet.cell(rows[cell.topic.id], columns[cell.target_group.id])
+        write_cell(
+            target, f"{len(cell.partners)} / {len(cell.steering_groups)} / {len(cell.agreements)}"
+        )
+        if cell.gap or cell.possible_duplicate:
+            target.fill = GAP if cell.gap else POSSIBLE_DUPLICATE
+    sheet.column_dimensions["A"].width = 40
+    for number in columns.values():
+        sheet.column_dimensions[get_column_letter(number)].width = 18
+    sheet.freeze_panes = "B2"
+
+
+def _heading(cell, title: str) -> None:
+    write_cell(cell, title)
+    cell.font = BOLD

@@ -33,14 +33,14 @@ def render_xlsx(report: Report, *, progress: Progress | None = None, **_options)
 
 def _cover(sheet: Worksheet, report: Report) -> None:
     sheet.title = "Bericht"
-    _write(sheet["A1"], report.municipality)
-    _write(sheet["A2"], report.title)
+    write_cell(sheet["A1"], report.municipality)
+    write_cell(sheet["A2"], report.title)
     sheet["A2"].font = Font(bold=True, size=14)
-    _write(sheet["A3"], report.subtitle)
+    write_cell(sheet["A3"], report.subtitle)
     facts = [(p.label, p.value) for p in report.parameters]
     for row, (label, value) in enumerate([*facts, ("Erstellt am", report.generated_at)], 5):
-        _write(sheet.cell(row, 1), label)
-        _write(sheet.cell(row, 2), value)
+        write_cell(sheet.cell(row, 1), label)
+        write_cell(sheet.cell(row, 2), value)
     sheet.column_dimensions["A"].width = 30
     sheet.column_dimensions["B"].width = 30
 
@@ -53,7 +53,7 @@ def _table(sheet: Worksheet, section: Section, progress: Progress | None) -> Non
     for row_number, row in enumerate(rows_of(section, progress), 2):
         for index, value in enumerate(row):
             cell = sheet.cell(row_number, index + 1)
-            _write(cell, value)
+            write_cell(cell, value)
             widths[index] = max(widths[index], len(as_text(value)))
     for index, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_COLUMN_WIDTH)
@@ -62,7 +62,8 @@ def _table(sheet: Worksheet, section: Section, progress: Progress | None) -> Non
     sheet.auto_filter.ref = f"A1:{last}{sheet.max_row}"
 
 
-def _write(cell, value) -> None:
+def write_cell(cell, value) -> None:
+    """`value` typed as a spreadsheet shows it; text always as text, never a formula."""
     if isinstance(value, Coded):
         value = value.label
     if isinstance(value, datetime):
