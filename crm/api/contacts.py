@@ -33,9 +33,8 @@ from crm.database import db
 from crm.models import Contact, Employment, Partner
 from crm.models.enums import ContactStatus, LegalBasis, Salutation
 from crm.models.privacy import ConsentPurpose
-from crm.privacy.consent import update_consent_history
 from crm.privacy.erasure import live_contact
-from crm.services.contacts import check_legal_basis, update_employment_history
+from crm.services.write_rules import apply_write_rules
 
 blp = Blueprint(
     "contacts",
@@ -195,9 +194,7 @@ class Contacts(MethodView):
         """
         refuse_likely_duplicate(Contact, data, args)
         contact = create(Contact, data)
-        check_legal_basis(contact)
-        update_employment_history(contact)
-        update_consent_history(contact)
+        apply_write_rules(contact)
         db.session.commit()
         return item_response(contact, 201)
 
@@ -242,9 +239,7 @@ class ContactItem(MethodView):
         must keep `consent_given_on` and `consent_source`.
         """
         contact = update(live_contact(contact_id), changes)
-        check_legal_basis(contact)
-        update_employment_history(contact)
-        update_consent_history(contact)
+        apply_write_rules(contact)
         db.session.commit()
         return item_response(contact)
 

@@ -34,6 +34,11 @@ ENDPOINTS = {Partner: "partners.PartnerItem", Contact: "contacts.ContactItem"}
 ID_ARGUMENTS = {Partner: "partner_id", Contact: "contact_id"}
 
 
+def record_url(model: type, record_id) -> str:
+    """The address of a partner or contact."""
+    return url_for(ENDPOINTS[model], **{ID_ARGUMENTS[model]: record_id}, _external=True)
+
+
 class DuplicateListArgs(ListArgs):
     class Meta:
         exclude = ("updated_since", "cursor")
@@ -59,11 +64,7 @@ def record_link(model: type):
     class RecordLinkSchema(ma.Schema):
         id = fields.UUID()
         label = fields.String(metadata={"description": "The name, to tell the two apart."})
-        url = fields.Function(
-            lambda record: url_for(
-                ENDPOINTS[model], **{ID_ARGUMENTS[model]: record.id}, _external=True
-            )
-        )
+        url = fields.Function(lambda record: record_url(model, record.id))
 
     RecordLinkSchema.__name__ = f"{model.__name__}LinkSchema"
     return RecordLinkSchema
@@ -157,11 +158,10 @@ def refuse_likely_duplicate(model: type, data: dict, args: dict) -> None:
 
 
 def _candidate(model: type, candidate: Candidate) -> dict:
-    url = url_for(ENDPOINTS[model], **{ID_ARGUMENTS[model]: candidate.id}, _external=True)
     return {
         "id": str(candidate.id),
         "label": candidate.label,
         "score": candidate.score,
         "reasons": list(candidate.reasons),
-        "url": url,
+        "url": record_url(model, candidate.id),
     }

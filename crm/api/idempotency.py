@@ -19,7 +19,7 @@ from sqlalchemy import delete, event, select
 from sqlalchemy.exc import IntegrityError
 
 from crm.database import db
-from crm.errors import Conflict, Problem
+from crm.errors import BadRequest, Conflict
 from crm.models import IdempotentRequest
 from crm.models.base import utcnow
 
@@ -43,19 +43,13 @@ PARAMETER = {
 }
 
 
-class InvalidHeader(Problem):
-    status = 400
-    title = "Bad request"
-    type = "urn:crm:problem:bad-request"
-
-
 def begin() -> Response | None:
     """Before a POST view: answer a repeat, or reserve the key for this request."""
     key = request.headers.get(HEADER)
     if request.method != "POST" or key is None:
         return None
     if not VALID_KEY.match(key):
-        raise InvalidHeader(
+        raise BadRequest(
             "Invalid Idempotency-Key.",
             errors={HEADER: ["Use 1 to 255 visible ASCII characters, such as a UUID."]},
         )

@@ -2,7 +2,7 @@
 trail, in the same transaction), and the 201 response."""
 
 import uuid
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from flask import Response, request
 
@@ -31,13 +31,15 @@ def get_or_404(model: type[T], record_id: uuid.UUID, **owner: uuid.UUID) -> T:
     """The record with `record_id`; with `owner`, only if it belongs there
     (`get_or_404(Membership, id, steering_group_id=group_id)`)."""
     record = db.session.get(model, record_id)
-    if record is None:
-        raise_if_merged(model, record_id)
     if record is None or any(getattr(record, k) != v for k, v in owner.items()):
-        raise NotFound(
-            f"There is no {singular(model.__tablename__).replace('_', ' ')} {record_id}."
-        )
+        not_found(model, record_id)
     return record
+
+
+def not_found(model: type, record_id: uuid.UUID) -> NoReturn:
+    """404; 410 with a pointer to the survivor where the record was merged into another."""
+    raise_if_merged(model, record_id)
+    raise NotFound(f"There is no {singular(model.__tablename__).replace('_', ' ')} {record_id}.")
 
 
 def check_if_match(record: Any) -> None:

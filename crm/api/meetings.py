@@ -68,6 +68,11 @@ def _meeting(group_id, meeting_id) -> Meeting:
     return get_or_404(Meeting, meeting_id, steering_group_id=group_id)
 
 
+def _action_item(group_id, meeting_id, item_id) -> ActionItem:
+    meeting = _meeting(group_id, meeting_id)
+    return get_or_404(ActionItem, item_id, meeting_id=meeting.id)
+
+
 def _calendar(group: SteeringGroup, meetings) -> object:
     return file_response(meetings_calendar(group, meetings, utcnow()), CALENDAR, "sitzungen.ics")
 
@@ -198,8 +203,7 @@ class ActionItemItem(MethodView):
     @blp.response(200, ActionItemSchema)
     def get(self, group_id, meeting_id, item_id):
         """Get an action item"""
-        meeting = _meeting(group_id, meeting_id)
-        return item_response(get_or_404(ActionItem, item_id, meeting_id=meeting.id))
+        return item_response(_action_item(group_id, meeting_id, item_id))
 
     @blp.arguments(ActionItemPatchSchema)
     @blp.response(200, ActionItemSchema)
@@ -208,8 +212,7 @@ class ActionItemItem(MethodView):
 
         Send `{"status": "done"}` when the Aufgabe is erledigt.
         """
-        meeting = _meeting(group_id, meeting_id)
-        item = update(get_or_404(ActionItem, item_id, meeting_id=meeting.id), changes)
+        item = update(_action_item(group_id, meeting_id, item_id), changes)
         db.session.commit()
         return item_response(item)
 
@@ -219,6 +222,5 @@ class ActionItemItem(MethodView):
 
         For Aufgaben entered by mistake; one that is no longer needed is `cancelled`.
         """
-        meeting = _meeting(group_id, meeting_id)
-        delete(get_or_404(ActionItem, item_id, meeting_id=meeting.id))
+        delete(_action_item(group_id, meeting_id, item_id))
         db.session.commit()

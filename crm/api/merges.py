@@ -5,12 +5,11 @@ and its id answers `410 Gone` with a pointer to the survivor from then on."""
 from functools import partial
 
 import marshmallow as ma
-from flask import url_for
 from flask.views import MethodView
 from marshmallow import fields, validate
 
 from crm.api.blueprint import Blueprint
-from crm.api.duplicates import ENDPOINTS, ID_ARGUMENTS
+from crm.api.duplicates import record_url
 from crm.api.fields import Ref
 from crm.api.items import check_if_match, get_or_404
 from crm.database import db
@@ -95,8 +94,7 @@ class MergeReportSchema(ma.Schema):
     survivor_url = fields.Method("_survivor_url")
 
     def _survivor_url(self, plan: MergePlan) -> str:
-        model = type(plan.survivor)
-        return url_for(ENDPOINTS[model], **{ID_ARGUMENTS[model]: plan.survivor_id}, _external=True)
+        return record_url(type(plan.survivor), plan.survivor_id)
 
 
 # The survivor in the path: an erased contact answers 410 like on GET.

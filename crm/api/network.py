@@ -204,7 +204,7 @@ class Overlaps(MethodView):
         Pairs of Steuerungsgruppen whose members overlap (Jaccard index at least
         `threshold`) and that share a topic or a target group, strongest first.
         """
-        wanted = NetworkFilter(as_of=args.get("as_of") or date.today())
+        wanted = network_filter(args)
         overlaps = find_overlaps(load_network(db.session, wanted), args["threshold"])
         return {"as_of": wanted.as_of, "threshold": args["threshold"], "overlaps": overlaps}
 

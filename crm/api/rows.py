@@ -18,10 +18,8 @@ from marshmallow import fields
 from sqlalchemy import ColumnElement, Select, String, bindparam, cast, func, select
 
 from crm.api.fields import RefList, Timestamp
+from crm.api.items import not_found
 from crm.database import db, run
-from crm.errors import NotFound
-from crm.models.base import singular
-from crm.services.merging import raise_if_merged
 
 CANONICAL_UUID_LENGTH = 36
 # Fields whose dump is the column's value as it comes from the database.
@@ -90,9 +88,7 @@ class RowDump:
     def get_or_404(self, record_id: uuid.UUID) -> Dumped:
         row = run(self._by_id(db.session.get_bind().dialect.name), id=record_id).first()
         if row is None:
-            raise_if_merged(self.model, record_id)
-            label = singular(self.model.__tablename__).replace("_", " ")
-            raise NotFound(f"There is no {label} {record_id}.")
+            not_found(self.model, record_id)
         return self.dump(row)
 
 

@@ -129,10 +129,7 @@ class Webhooks(MethodView):
         return paginate(
             select(WebhookSubscription),
             args,
-            sortable={
-                "created_at": WebhookSubscription.created_at,
-                "updated_at": WebhookSubscription.updated_at,
-            },
+            sortable=SORTABLE,
             default_sort="created_at",
         )
 

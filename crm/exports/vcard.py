@@ -5,6 +5,7 @@ from datetime import UTC
 
 from crm.exports.content_lines import content, escape
 from crm.models import Contact, Partner
+from crm.services.reporting import person_name
 
 
 def contact_cards(contacts: Iterable[tuple[Contact, Partner | None]]) -> bytes:
@@ -20,7 +21,7 @@ def _card(contact: Contact, partner: Partner | None) -> Iterator[str]:
     yield "VERSION:3.0"
     yield f"UID:urn:uuid:{contact.id}"
     yield "N:" + ";".join(escape(part) for part in (family, given, "", title, ""))
-    yield "FN:" + escape(" ".join(part for part in (title, given, family) if part))
+    yield "FN:" + escape(person_name(contact))
     if partner:
         yield f"ORG:{escape(partner.name)}"
     if contact.function:

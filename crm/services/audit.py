@@ -101,7 +101,7 @@ def record_erasure(record: Any) -> None:
 def audited_values(record: Any, attributes: Iterable[str] | None = None) -> dict[str, Any]:
     """`{"name": "...", "topic_ids": [...]}` for the given mapped attributes, or for all
     that people edit; empty values are left out of a full snapshot."""
-    columns, links = _audited_attributes(type(record))
+    columns, links = audited_attributes(type(record))
     full = attributes is None
     values = {}
     for key in columns + links if full else attributes:
@@ -116,8 +116,9 @@ def audited_values(record: Any, attributes: Iterable[str] | None = None) -> dict
 
 
 @cache
-def _audited_attributes(model: type) -> tuple[list[str], list[str]]:
-    """The columns people edit, and the many-to-many links (topics, ...), of a model."""
+def audited_attributes(model: type) -> tuple[list[str], list[str]]:
+    """The columns people edit, and the many-to-many links (topics, ...), of a model:
+    what the trail records, and what a merge chooses between."""
     attrs = inspect(model).attrs
     columns = [
         key

@@ -18,11 +18,12 @@ from crm.database import db
 from crm.exports.catalogue import build_scheduled_report
 from crm.exports.destinations import DeliveryFailed, ExportFile, deliver
 from crm.exports.formats import FORMATS, file_name, render
-from crm.exports.report import LOCAL_TIME, Progress
+from crm.exports.report import Progress
 from crm.models import ExportRun, ExportRunContact, ExportRunFile, ExportSchedule
 from crm.models.base import utcnow
 from crm.models.export import DateFormat, ExportDestination, ExportRunStatus
 from crm.services.export_schedules import next_due
+from crm.services.reporting import local_day
 
 log = logging.getLogger("crm.exports")
 
@@ -89,7 +90,7 @@ def _run_for(schedule: ExportSchedule) -> ExportRun:
 def _make_file(schedule: ExportSchedule, run: ExportRun, progress_for: ProgressFor | None):
     # A savepoint: a failing query rolls back to here and keeps the schedule's lock.
     with db.session.begin_nested():
-        today = run.due_at.astimezone(LOCAL_TIME).date()
+        today = local_day(run.due_at)
         report = build_scheduled_report(schedule.report, schedule.parameters, today)
     content = render(
         report,

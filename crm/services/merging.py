@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from flask import g, has_request_context, request
 from sqlalchemy import ForeignKey, delete, func, inspect, select, update
-from sqlalchemy.orm import ColumnProperty, RelationshipProperty
+from sqlalchemy.orm import RelationshipProperty
 
 from crm.database import Base, db
 from crm.errors import InvalidInput, Merged
@@ -125,23 +125,9 @@ def raise_if_merged(model: type, record_id: uuid.UUID) -> None:
     )
 
 
-# Bookkeeping and folded copies: never chosen, never merged.
-_NOT_MERGED = audit.NOT_AUDITED
-
-
 def _fields(model: type) -> list[str]:
     """Column attributes people edit, then the many-to-many links (topics, ...)."""
-    mapper = inspect(model)
-    columns = [
-        key
-        for key, prop in mapper.attrs.items()
-        if isinstance(prop, ColumnProperty) and key not in _NOT_MERGED
-    ]
-    links = [
-        key
-        for key, prop in mapper.attrs.items()
-        if isinstance(prop, RelationshipProperty) and prop.secondary is not None
-    ]
+    columns, links = audit.audited_attributes(model)
     return columns + links
 
 

@@ -1,6 +1,6 @@
-"""The rules a write of a record must pass beyond its schema, in the order the API's
-views apply them, for the writes that do not come through those views (an import, a
-merge): so that they store only what a POST or PATCH would."""
+"""The rules a write of a record must pass beyond its schema, in their order: applied by
+the API's views and by the writes that do not come through them (an import, a merge),
+so that every write stores only what a POST or PATCH would."""
 
 from typing import Any
 
