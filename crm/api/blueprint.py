@@ -16,6 +16,7 @@ from webargs.flaskparser import FlaskParser
 
 from crm.api import idempotency
 from crm.auth import authorize
+from crm.database import SAFE_METHODS
 from crm.errors import PROBLEM_JSON, BadRequest, InvalidInput, Problem, UnsupportedMediaType
 from crm.models.enums import ApiRole
 
@@ -181,9 +182,6 @@ class Api(flask_smorest.Api):
             self.spec.components.response(status.name, response, lazy=True)
 
 
-READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
-
 class Blueprint(flask_smorest.Blueprint):
     """A resource's blueprint: every request needs a key; reads need `read_role`, writes
     need `write_role` and, where they carry a body, JSON."""
@@ -230,7 +228,7 @@ class Blueprint(flask_smorest.Blueprint):
             )
 
     def _authorize(self) -> None:
-        reading = request.method in READ_METHODS or request.endpoint in self.read_endpoints
+        reading = request.method in SAFE_METHODS or request.endpoint in self.read_endpoints
         authorize(self.read_role if reading else self.write_role)
 
     def arguments(self, schema, *, location="json", **kwargs):

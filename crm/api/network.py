@@ -11,7 +11,7 @@ from werkzeug.utils import get_content_type
 
 from crm.api import network_formats
 from crm.api.blueprint import Blueprint
-from crm.api.files import file_response
+from crm.api.files import BINARY, TEXT, file_response
 from crm.api.network_schemas import (
     CoverageSchema,
     GraphSchema,
@@ -24,6 +24,8 @@ from crm.api.network_schemas import (
 from crm.collector import collector_paused
 from crm.database import db
 from crm.errors import Problem
+from crm.exports.formats import FORMATS
+from crm.models.export import ExportFormat
 from crm.services.network import load_network
 from crm.services.network_coverage import compute_coverage
 from crm.services.network_metrics import CLASSIFIED_BY, compute_metrics
@@ -52,7 +54,7 @@ GRAPH_FORMATS = {
 COVERAGE_FORMATS = {
     "json": JSON,
     "csv": "text/csv",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsx": FORMATS[ExportFormat.xlsx].media_type,
 }
 GRAPH_EXAMPLES = {
     "graphml": '<graphml xmlns="http://graphml.graphdrawing.org/xmlns">...</graphml>',
@@ -100,10 +102,9 @@ def documents_files(formats: dict[str, str], examples: dict[str, str]) -> Callab
     def decorate(view: Callable) -> Callable:
         for name, mimetype in formats.items():
             if name != "json":
-                binary = {"format": "binary"} if name == "xlsx" else {}
                 view = blp.alt_response(
                     200,
-                    schema={"type": "string", **binary},
+                    schema=BINARY if name == "xlsx" else TEXT,
                     content_type=mimetype,
                     example=examples.get(name),
                     success=True,

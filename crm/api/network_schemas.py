@@ -1,5 +1,7 @@
 """What the network endpoints answer in JSON, and the query arguments they share."""
 
+from collections.abc import Callable
+from functools import cached_property
 from operator import attrgetter
 
 import marshmallow as ma
@@ -82,9 +84,9 @@ class Rows(fields.List):
     are; the others (ids, lists) are converted by their field. The same schema documents
     them."""
 
-    def _serialize(self, value, attr, obj, **kwargs):
-        if value is None:
-            return None
+    @cached_property
+    def _layout(self) -> tuple[list[str], Callable, list[tuple[int, str, Callable]]]:
+        """The keys, a reader of every source value, and the converters: worked out once."""
         named = self.inner.schema.dump_fields.items()
         keys = [f.data_key or name for name, f in named]
         sources = [f.attribute or name for name, f in named]
@@ -92,6 +94,12 @@ class Rows(fields.List):
         converted = [
             (i, sources[i], f._serialize) for i, (_, f) in enumerate(named) if type(f) not in PLAIN
         ]
+        return keys, read, converted
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        keys, read, converted = self._layout
         rows = []
         for item in value:
             row = list(read(item))

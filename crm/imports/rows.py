@@ -59,6 +59,7 @@ class RowImporter:
         """Import some rows, then write what they created (`flush`) and record it."""
         read = [(number, *self._read(cells)) for number, cells in rows]
         self._prefetch([data for _, data, _, errors in read if not errors])
+        self._hold_updated(read)
         outcomes = [self._import(*row) for row in read]
         flush()
         # Recorded once stored: the audit trail shows the defaults the database filled in.
@@ -88,11 +89,25 @@ class RowImporter:
         for name, field in self.kind.schema.load_fields.items():
             if not isinstance(field, Ref):
                 continue
-            model = field.model
-            ids = {uuid.UUID(row[name]) for row in rows if row.get(name)} - self.held.keys()
-            if ids:
-                for record in db.session.scalars(select(model).where(model.id.in_(ids))):
-                    self.held[record.id] = record
+            self._hold(field.model, {uuid.UUID(row[name]) for row in rows if row.get(name)})
+
+    def _hold_updated(self, read: list[tuple]) -> None:
+        """The stored records the batch's rows update, by id or by what identifies them,
+        read in one query: `_existing` then finds them in the session."""
+        ids = set()
+        for _, data, record_id, errors in read:
+            if not errors:
+                found = [record_id] if record_id else self.existing.identify(data)
+                ids.update(found if len(found) == 1 else ())
+        self._hold(self.kind.model, ids)
+
+    def _hold(self, model: type, ids: set[uuid.UUID]) -> None:
+        """Reads the records not held yet, in one query, and holds them until the import
+        ends (the session alone would let go of those it does not change)."""
+        ids -= self.held.keys()
+        if ids:
+            for record in db.session.scalars(select(model).where(model.id.in_(ids))):
+                self.held[record.id] = record
 
     def _read(self, cells: list[Cell]) -> tuple[dict[str, Any], uuid.UUID | None, dict]:
         data: dict[str, Any] = {}
