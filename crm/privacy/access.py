@@ -7,16 +7,18 @@ without a change.
 """
 
 import uuid
+from collections import defaultdict
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import Table, or_, select
 
-from crm.database import Base, db
+from crm.database import db
 from crm.models import AuditEvent, Contact
 from crm.models.base import utcnow
 from crm.services.audit import as_json
 from crm.services.export_runs import runs_holding_contact
+from crm.services.references import foreign_keys_to
 
 # Derived copies of the names, kept for searching: the names themselves are in the document.
 LEFT_OUT = frozenset({"search_text", "sort_name"})
@@ -48,20 +50,16 @@ def personal_data(contact: Contact) -> dict[str, Any]:
 def _referring_rows(contact_id: uuid.UUID) -> dict[str, list[dict[str, Any]]]:
     """`{"memberships": [...], "employments": [...], ...}`: every row with a foreign key
     to this contact, by table."""
+    links = defaultdict(list)
+    for fk in foreign_keys_to(Contact.__table__):
+        links[fk.parent.table].append(fk.parent == contact_id)
     found = {}
-    for table in Base.metadata.sorted_tables:
-        links = [fk.parent == contact_id for fk in table.foreign_keys if _to_contacts(fk)]
-        if not links:
-            continue
-        query = select(table).where(or_(*links)).order_by(*table.primary_key.columns)
+    for table, conditions in links.items():
+        query = select(table).where(or_(*conditions)).order_by(*table.primary_key.columns)
         rows = [_row(table, row) for row in db.session.execute(query).mappings()]
         if rows:
             found[table.name] = rows
     return found
-
-
-def _to_contacts(fk) -> bool:
-    return fk.column.table is Contact.__table__
 
 
 def _as_mapping(contact: Contact) -> dict[str, Any]:

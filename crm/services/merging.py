@@ -23,6 +23,7 @@ from crm.errors import InvalidInput, Merged
 from crm.models import AuditEvent, Contact, ExportRunContact, MergedRecord
 from crm.models.base import Resource, singular, utcnow
 from crm.services import audit
+from crm.services.references import foreign_keys_to
 from crm.services.write_rules import apply_write_rules
 
 Side = Literal["survivor", "duplicate"]
@@ -176,13 +177,7 @@ def _references(model: type) -> list[ForeignKey]:
         for prop in inspect(model).attrs
         if isinstance(prop, RelationshipProperty) and prop.secondary is not None
     }
-    return [
-        fk
-        for other in Base.metadata.sorted_tables
-        if other not in own_links
-        for fk in other.foreign_keys
-        if fk.column.table is table
-    ]
+    return [fk for fk in foreign_keys_to(table) if fk.parent.table not in own_links]
 
 
 def _count_references(record: Any) -> dict[str, int]:
