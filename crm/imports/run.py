@@ -26,8 +26,8 @@ from crm.imports.files import CHUNK, read_sheet, unreadable
 from crm.imports.kinds import KINDS
 from crm.imports.rows import RowImporter, RowOutcome
 from crm.models import ImportRecord
-from crm.models.enums import ActorKind
 from crm.models.import_record import ImportResource
+from crm.services import audit
 
 # Errors named in a refused import's 422, at most (the dry run reports every row).
 MAX_ERRORS = 200
@@ -107,9 +107,10 @@ def import_file(
 
 
 def _recorded(report: ImportReport) -> ImportRecord:
+    actor, actor_kind = audit.current_actor()
     record = ImportRecord(
-        actor=g.get("actor") or "system",
-        actor_kind=g.get("actor_kind") or ActorKind.system,
+        actor=actor,
+        actor_kind=actor_kind,
         resource=report.resource,
         file_name=report.file_name,
         file_sha256=report.file_sha256,

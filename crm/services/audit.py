@@ -56,11 +56,14 @@ def recording_change(record: Any, attributes: Iterable[str]) -> Iterator[None]:
     attributes = list(attributes)
     before = audited_values(record, attributes)
     yield
-    after = audited_values(record, attributes)
-    changes = {k: _change(before[k], after[k]) for k in before if before[k] != after[k]}
+    changes = _changed(before, audited_values(record, attributes))
     if changes:
         archived = changes.get("status", {}).get("new") == ARCHIVED
         _add_event(AuditAction.archive if archived else AuditAction.update, record, changes)
+
+
+def _changed(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    return {k: _change(before[k], after[k]) for k in before if before[k] != after[k]}
 
 
 @contextmanager
@@ -73,8 +76,7 @@ def recording_merge(survivor: Any, duplicate: Any, attributes: Iterable[str]) ->
     before = audited_values(survivor, attributes)
     last = audited_values(duplicate)
     yield
-    after = audited_values(survivor, attributes)
-    changes = {k: _change(before[k], after[k]) for k in before if before[k] != after[k]}
+    changes = _changed(before, audited_values(survivor, attributes))
     merged_away = {k: _change(v, None) for k, v in last.items()}
     _add_event(
         AuditAction.merge, survivor, changes | {"duplicate_id": _change(None, str(duplicate.id))}
@@ -192,6 +194,11 @@ def _add_event(
     db.session.add(AuditEvent(**_event(action, record, changes, parent_id)))
 
 
+def current_actor() -> tuple[str, ActorKind]:
+    """Who is acting: the request's caller, else the system (a command, a worker)."""
+    return g.get("actor") or "system", g.get("actor_kind") or ActorKind.system
+
+
 def _event(
     action: AuditAction, record: Any, changes: dict[str, Any], parent_id: uuid.UUID | None = None
 ) -> dict[str, Any]:
@@ -199,11 +206,12 @@ def _event(
     parent = PARENT_IDS.get(type(record))
     if parent_id is None and parent:
         parent_id = getattr(record, parent)
+    actor, actor_kind = current_actor()
     return {
         "id": uuid.uuid4(),
         "occurred_at": utcnow(),
-        "actor": g.get("actor") or "system",
-        "actor_kind": g.get("actor_kind") or ActorKind.system,
+        "actor": actor,
+        "actor_kind": actor_kind,
         "request_id": g.get("request_id"),
         "resource_type": singular(record.__tablename__),
         "resource_id": record.id,

@@ -14,7 +14,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from flask import g, has_request_context, request
+from flask import has_request_context, request
 from sqlalchemy import ForeignKey, delete, func, inspect, select, update
 from sqlalchemy.orm import RelationshipProperty
 
@@ -221,7 +221,7 @@ def _remember(duplicate: Any, survivor_id: uuid.UUID) -> None:
             id=duplicate.id,
             resource_type=singular(duplicate.__tablename__),
             survivor_id=survivor_id,
-            actor=g.get("actor") or "system",
+            actor=audit.current_actor()[0],
         )
     )
     if isinstance(duplicate, Contact):
