@@ -101,9 +101,14 @@ def candidates(
 
 
 def _tells(key: Hashable, members: list) -> bool:
-    """A block says something when it holds a pair, and is not so common (a town every
-    partner shares) that it says nothing; strong signals always say something."""
-    return len(members) >= 2 and (len(members) <= MAX_BLOCK or _is(key, "signal"))
+    """A block says something when it holds a pair, and is not too common to."""
+    return len(members) >= 2 and not _too_common(key, members)
+
+
+def _too_common(key: Hashable, members) -> bool:
+    """A block so common (a town every partner shares) that it says nothing; strong
+    signals always say something."""
+    return len(members) > MAX_BLOCK and not _is(key, "signal")
 
 
 def _count(pairs: set[int], once: set[int], twice: set[int]) -> None:
@@ -152,7 +157,7 @@ class CandidateIndex(Generic[R]):
         compared: dict[str, R] = {}
         for key in found:
             members = self.blocks.get(key, ())
-            if len(members) > MAX_BLOCK and not _is(key, "signal"):
+            if _too_common(key, members):
                 continue
             for member in members:
                 if _is(key, "signal"):
