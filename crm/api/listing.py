@@ -12,21 +12,33 @@ import math
 import operator
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 import marshmallow as ma
 from flask import request
 from marshmallow import fields, validate
-from sqlalchemy import ColumnElement, Executable, Select, Subquery, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    Integer,
+    Select,
+    Subquery,
+    bindparam,
+    func,
+    literal,
+    select,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import RelationshipProperty
+from sqlalchemy.sql.cache_key import CacheKey
 from sqlalchemy.sql.expression import ClauseElement
 from sqlalchemy.sql.visitors import InternalTraversal
 from werkzeug.urls import urlencode
 
 from crm.api.keyset import Cursor, CursorField, after
 from crm.api.rows import Dumped
-from crm.database import db
+from crm.api.shapes import Shapes
+from crm.database import db, run
 from crm.text import fold
 
 MAX_PAGE_SIZE = 100
@@ -141,14 +153,22 @@ class Items(fields.List):
         return super()._serialize(value, attr, obj, **kwargs)
 
 
+class Built(fields.Nested):
+    """A part of the envelope that `Page` builds in its JSON form: documented by its
+    schema, passed through as it is."""
+
+    def _serialize(self, nested_obj, attr, obj, **kwargs):
+        return nested_obj
+
+
 def envelope(item_schema: type[ma.Schema]) -> type[ma.Schema]:
     """The list body: `{"data": [...], "pagination": {...}, "links": {...}}`."""
     name = item_schema.__name__.removesuffix("Schema") + "PageSchema"
     return ma.Schema.from_dict(
         {
             "data": Items(fields.Nested(item_schema)),
-            "pagination": fields.Nested(PaginationSchema),
-            "links": fields.Nested(LinksSchema),
+            "pagination": Built(PaginationSchema),
+            "links": Built(LinksSchema),
         },
         name=name,
     )
@@ -215,7 +235,8 @@ def paginate(
     the page's records (`item` defaults to the row's first element: the model's object).
     Sorting ends with the primary key, so that the order is always deterministic.
     """
-    model = next(c["entity"] for c in statement.column_descriptions if c.get("entity"))
+    statement_key = statement._generate_cache_key()
+    model = _model(statement, statement_key)
     where = [*conditions, *_common_conditions(model, args)]
     sort = args.get("sort") or [(default_sort.removeprefix("-"), default_sort.startswith("-"))]
     keys = [(sortable[name], descending) for name, descending in sort] + [(model.id, False)]
@@ -223,11 +244,11 @@ def paginate(
     # A statement that brings its own order cannot be read by keyset.
     keyset = not statement._order_by_clauses
     cursor = Cursor.matching(args, keys) if keyset else None
+    statements, values = _ListStatements.of(statement, statement_key, model, where, keys, cursor)
     offset = 0 if cursor else (page - 1) * size
-    window = _window(statement, model, where, keys, cursor).limit(inline(size + 1))
-    window = window.offset(inline(offset))
-    rows = db.session.execute(_rows_in(statement, model, window.subquery("page"), keys)).all()
-    total = rows[0]._total if rows else _count_without_page(model, where, page, cursor)
+    window = {"page_limit": size + 1, "page_offset": offset}
+    rows = statements.rows(values | window)
+    total = rows[0]._total if rows else _count_without_page(statements, values, page, cursor)
     result = Page(
         data=[item(row) for row in rows[:size]],
         page=page,
@@ -237,23 +258,107 @@ def paginate(
     )
     if total > COUNT_LIMIT:
         seen = (page - 1) * size + len(rows)
-        result.total, result.total_is_estimate = _total_beyond_limit(model, where, seen)
+        result.total, result.total_is_estimate = _total_beyond_limit(statements, values, seen)
     if result.has_next and page * size >= KEYSET_FROM and keyset:
         result.next_cursor = Cursor.after_row(rows[size - 1], len(keys), page + 1)
     return result
 
 
-def _window(
-    statement: Select, model: type, where: list, keys: list, cursor: Cursor | None
-) -> Select:
-    """The page's ids, chosen on the sort keys alone, with the total."""
+_MODELS: dict[Any, type] = {}
+
+
+def _model(statement: Select, statement_key: CacheKey | None) -> type:
+    """The model `statement` selects (the first entity it names), looked up once."""
+    if statement_key is None:
+        return _first_entity(statement)
+    model = _MODELS.get(statement_key.key)
+    if model is None:
+        model = _MODELS[statement_key.key] = _first_entity(statement)
+    return model
+
+
+def _first_entity(statement: Select) -> type:
+    return next(c["entity"] for c in statement.column_descriptions if c.get("entity"))
+
+
+@dataclass
+class _ListStatements:
+    """A list's statements for one shape of its conditions and sort (crm.api.shapes): the
+    page with its total, the count for a page that came back empty, and the total beyond
+    `COUNT_LIMIT`; whether the rows hold model objects (read through the ORM) or columns
+    (read past it, as `crm.database.run` reads)."""
+
+    page: Select
+    count: Select
+    beyond_limit: Executable
+    of_objects: bool
+
+    _SHAPES: ClassVar[Shapes["_ListStatements"]] = Shapes()
+
+    @classmethod
+    def of(
+        cls,
+        statement: Select,
+        statement_key: CacheKey | None,
+        model: type,
+        where: list,
+        keys: list,
+        cursor: Cursor | None,
+    ) -> tuple["_ListStatements", dict[str, Any]]:
+        """The statements and the values to bind to them."""
+        dialect = db.session.get_bind().dialect.name
+        parts = {
+            "where": where,
+            "after": [after(keys, cursor.values)] if cursor else [],
+            "keys": [key for key, _ in keys],
+        }
+
+        def build(named: dict) -> _ListStatements:
+            ordered = list(zip(named["keys"], (d for _, d in keys), strict=True))
+            return cls.build(statement, model, named["where"], named["after"], ordered, dialect)
+
+        if statement_key is None:
+            return build(parts), {}
+        # The statement's own values (a separator, say) are part of its form.
+        own = tuple(bind.effective_value for bind in statement_key.bindparams)
+        form = (statement_key.key, own, tuple(descending for _, descending in keys), dialect)
+        return cls._SHAPES.get(parts, form, build)
+
+    @classmethod
+    def build(
+        cls, statement: Select, model: type, where: list, moved: list, keys: list, dialect: str
+    ) -> "_ListStatements":
+        limit = bindparam("page_limit", type_=Integer, literal_execute=True)
+        offset = bindparam("page_offset", type_=Integer, literal_execute=True)
+        window = _window(statement, model, where, moved, keys).limit(limit).offset(offset)
+        matching = select(literal(1)).select_from(model).where(*where)
+        return cls(
+            page=_rows_in(statement, model, window.subquery("page"), keys),
+            count=select(_counted(model, where)),
+            # PostgreSQL: the planner's estimate. Other databases hold a district's data,
+            # not a state's: they count.
+            beyond_limit=Explain(matching)
+            if dialect == "postgresql"
+            else select(func.count()).select_from(matching.subquery()),
+            of_objects=any(isinstance(c["expr"], type) for c in statement.column_descriptions),
+        )
+
+    def rows(self, values: dict[str, Any]) -> list:
+        if self.of_objects:
+            return db.session.execute(self.page, values).all()
+        return run(self.page, **values).all()
+
+
+def _window(statement: Select, model: type, where: list, moved: list, keys: list) -> Select:
+    """The page's ids, chosen on the sort keys alone, with the total: counted on `where`,
+    without `moved` (the cursor's condition, which says where the page starts)."""
     return (
         statement.with_only_columns(
             model.id.label("_id"),
             _counted(model, where).label("_total"),
             *(key.label(f"_key{i}") for i, (key, _) in enumerate(keys)),
         )
-        .where(*where, *([after(keys, cursor.values)] if cursor else []))
+        .where(*where, *moved)
         .order_by(*_ordered(keys))
     )
 
@@ -286,21 +391,22 @@ def _counted(model: type, where: list) -> ColumnElement[int]:
     return counted.correlate(None).scalar_subquery()
 
 
-def _count_without_page(model: type, where: list, page: int, cursor: Cursor | None) -> int:
+def _count_without_page(
+    statements: _ListStatements, values: dict, page: int, cursor: Cursor | None
+) -> int:
     """The total for a page that came back empty: nothing at all matches on page 1."""
     if page == 1 and cursor is None:
         return 0
-    return db.session.scalar(select(_counted(model, where)))
+    return db.session.scalar(statements.count, values)
 
 
-def _total_beyond_limit(model: type, where: list, seen: int) -> tuple[int, bool]:
-    """PostgreSQL: the planner's estimate, but never less than what was counted or seen.
-    Other databases hold a district's data, not a state's: they count."""
-    matching = select(literal(1)).select_from(model).where(*where)
-    if db.session.get_bind().dialect.name != "postgresql":
-        return db.session.scalar(select(func.count()).select_from(matching.subquery())), False
-    plan = db.session.scalar(Explain(matching))
-    return max(COUNT_LIMIT + 1, seen, round(plan[0]["Plan"]["Plan Rows"])), True
+def _total_beyond_limit(statements: _ListStatements, values: dict, seen: int) -> tuple[int, bool]:
+    """The planner's estimate, but never less than what was counted or seen; or, where
+    `beyond_limit` counts, the count."""
+    total = db.session.scalar(statements.beyond_limit, values)
+    if not isinstance(statements.beyond_limit, Explain):
+        return total, False
+    return max(COUNT_LIMIT + 1, seen, round(total[0]["Plan"]["Plan Rows"])), True
 
 
 class Explain(Executable, ClauseElement):
