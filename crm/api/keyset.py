@@ -9,17 +9,18 @@ import base64
 import binascii
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 from flask import request
 from marshmallow import fields
-from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy import ColumnElement
+
+from crm.ordering import SortKeys
 
 IGNORED = ("page", "cursor")
-SortKeys = Sequence[tuple[ColumnElement, bool]]
 _PARSERS = {datetime: datetime.fromisoformat, date: date.fromisoformat, bool: "True".__eq__}
 
 
@@ -58,20 +59,6 @@ class Cursor:
         payload = [page, _fingerprint(), [_text(value) for value in values]]
         raw = json.dumps(payload, separators=(",", ":")).encode()
         return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def after(keys: SortKeys, values: list) -> ColumnElement[bool]:
-    """Rows that come after `values` in the order of `keys`, written so that an index on
-    the first key can seek: `k1 >= v1 AND (k1 > v1 OR (k1 = v1 AND k2 > v2) OR ...)`."""
-    alternatives = []
-    for position, ((key, descending), value) in enumerate(zip(keys, values, strict=True)):
-        equal_before = [
-            k == v for (k, _), v in zip(keys[:position], values[:position], strict=True)
-        ]
-        alternatives.append(and_(*equal_before, key < value if descending else key > value))
-    first, descending = keys[0]
-    reached = first <= values[0] if descending else first >= values[0]
-    return and_(reached, or_(*alternatives))
 
 
 class CursorField(fields.String):

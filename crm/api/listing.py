@@ -35,10 +35,11 @@ from sqlalchemy.sql.expression import ClauseElement
 from sqlalchemy.sql.visitors import InternalTraversal
 from werkzeug.urls import urlencode
 
-from crm.api.keyset import Cursor, CursorField, after
+from crm.api.keyset import Cursor, CursorField
 from crm.api.rows import Dumped
 from crm.api.shapes import Shapes
 from crm.database import db, run
+from crm.ordering import after
 from crm.text import fold
 
 MAX_PAGE_SIZE = 100

@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from sqlalchemy import ColumnElement, literal_column, or_, select, true
 from sqlalchemy.orm import Session
 
-from crm.api.keyset import after
 from crm.models import ChangeEvent
+from crm.ordering import after
 from crm.services.audit import as_json
 
 # The oldest transaction still running; anything older has committed or rolled back.
