@@ -95,7 +95,13 @@ def delete(record: Any) -> None:
 
 
 def answer_not_modified(response: Response) -> Response:
-    """GET with a matching If-None-Match gets 304 and no body."""
-    if request.method in ("GET", "HEAD") and response.status_code == 200 and response.get_etag()[0]:
+    """GET with a matching If-None-Match gets 304 and no body. (Asked only when the
+    request has one: the servers add the Date header themselves.)"""
+    if (
+        "If-None-Match" in request.headers
+        and request.method in ("GET", "HEAD")
+        and response.status_code == 200
+        and response.get_etag()[0]
+    ):
         response.make_conditional(request)
     return response
