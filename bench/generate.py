@@ -33,7 +33,7 @@ from bench.names import (
 from bench.writer import write_rows
 from crm.config import database_url
 from crm.database import Base
-from crm.matching.records import mail_domain, website_host
+from crm.matching.records import mail_domain, name_sound, website_host
 from crm.models import Agreement, Contact, Partner, SteeringGroup
 from crm.text import fold, search_key
 
@@ -172,6 +172,7 @@ class Generator:
                 consent_source="Formular" if consent else None,
                 review_on=self.day(2026, 2029),
             )
+            row["family_sound"] = name_sound(family)  # as crm.models.contact keeps it
             self.first_contact.setdefault(index, row["id"])
             yield searchable(Contact, row, f"{family} {given}")
 

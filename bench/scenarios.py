@@ -41,7 +41,8 @@ def pick(dsn: str, api_url: str, key: str) -> list[Scenario]:
             "SELECT steering_group_id FROM memberships GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT 1"
         )
         # Folded, as a user would type it: "Hölofeld" is found by "holofeld".
-        town = quote(fold(one("SELECT town FROM partners WHERE town IS NOT NULL ORDER BY id LIMIT 1").split()[-1]))
+        town = one("SELECT town FROM partners WHERE town IS NOT NULL ORDER BY id LIMIT 1")
+        town = quote(fold(town.split()[-1]))
         partners = one("SELECT count(*) FROM partners")
         patched = [
             str(r[0]) for r in connection.execute("SELECT id FROM partners ORDER BY id LIMIT 500")

@@ -95,7 +95,7 @@ def compare_organisations(a: OrganisationRecord, b: OrganisationRecord) -> Match
 
 def compare_people(a: PersonRecord, b: PersonRecord) -> Match:
     reasons = []
-    family = 1.0 if _sound(a.family_name) == _sound(b.family_name) else 0.0
+    family = 1.0 if name_sound(a.family_name) == name_sound(b.family_name) else 0.0
     if family:
         reasons.append("family names sound alike")
     given = _given_name_similarity(a.given_name, b.given_name)
@@ -113,7 +113,7 @@ def compare_people(a: PersonRecord, b: PersonRecord) -> Match:
     return Match(a.id, b.id, round(score, 3), tuple(reasons))
 
 
-def _sound(name: str) -> str:
+def name_sound(name: str) -> str:
     """The phonetic key of a whole name: "Al-Hassan" and "Al Hassan" sound the same."""
     return cologne_phonetics(re.sub(r"[\s-]+", "", name))
 
@@ -126,7 +126,7 @@ def _given_name_similarity(a: str | None, b: str | None) -> float:
         return 0.9
     # Sounding alike is not enough for short given names: "Anna" and "Hanna", "Hassan"
     # and "Hussein" sound alike to the Kölner Phonetik but are different names.
-    alike = _sound(first) == _sound(second)
+    alike = name_sound(first) == name_sound(second)
     spelled_alike = SequenceMatcher(None, first, second).ratio() >= 0.7
     same_start = first[0] == second[0] or "h" not in (first[0], second[0])
     return 1.0 if alike and spelled_alike and same_start else 0.0

@@ -3,11 +3,23 @@
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, and_, or_
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    and_,
+    event,
+    func,
+    or_,
+)
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import Base
+from crm.matching.records import name_sound
 from crm.models.base import Resource, Searchable, UTCDateTime, enum_column
 from crm.models.enums import ContactStatus, LegalBasis, Salutation
 from crm.models.privacy import ConsentRecord, DataCategory, personal
@@ -27,13 +39,17 @@ class Contact(Resource, Searchable, Base):
     title: Mapped[str | None] = mapped_column(String(50), info=IDENTITY)
     given_name: Mapped[str | None] = mapped_column(String(100), info=IDENTITY)
     family_name: Mapped[str] = mapped_column(String(100), info=IDENTITY)
+    # How the family name sounds (Kölner Phonetik), kept from it: the duplicate check on
+    # create reads the contacts that sound alike through this index, not by name ranges.
+    family_sound: Mapped[str | None] = mapped_column(String(100), index=True, info=IDENTITY)
     function: Mapped[str | None] = mapped_column(String(200), info=PROFESSIONAL)
     partner_id: Mapped[uuid.UUID | None] = mapped_column(
         ForeignKey("partners.id"), index=True, info=PROFESSIONAL
     )
     email: Mapped[str | None] = mapped_column(String(254), info=CONTACT_DETAILS)
-    phone: Mapped[str | None] = mapped_column(String(50), info=CONTACT_DETAILS)
-    mobile: Mapped[str | None] = mapped_column(String(50), info=CONTACT_DETAILS)
+    # Indexed, as the e-mail address is (below), for the duplicate check on create.
+    phone: Mapped[str | None] = mapped_column(String(50), index=True, info=CONTACT_DETAILS)
+    mobile: Mapped[str | None] = mapped_column(String(50), index=True, info=CONTACT_DETAILS)
     preferred_language: Mapped[str | None] = mapped_column(String(3), info=CONTACT_DETAILS)
     notes: Mapped[str | None] = mapped_column(Text, info=personal(DataCategory.free_text))
     status: Mapped[ContactStatus] = mapped_column(
@@ -80,6 +96,16 @@ class Contact(Resource, Searchable, Base):
     @property
     def sort_label(self) -> str:
         return f"{self.family_name} {self.given_name or ''}"
+
+
+# Addresses are compared case-insensitively.
+Index("ix_contacts_lower_email", func.lower(Contact.email))
+
+
+@event.listens_for(Contact, "before_insert")
+@event.listens_for(Contact, "before_update")
+def _refresh_family_sound(_mapper, _connection, contact: Contact) -> None:
+    contact.family_sound = name_sound(contact.family_name or "") or None
 
 
 class Employment(Base):

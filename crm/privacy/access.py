@@ -21,7 +21,7 @@ from crm.services.export_runs import runs_holding_contact
 from crm.services.references import foreign_keys_to
 
 # Derived copies of the names, kept for searching: the names themselves are in the document.
-LEFT_OUT = frozenset({"search_text", "sort_name"})
+LEFT_OUT = frozenset({"search_text", "sort_name", "family_sound"})
 EXPORT_RUN_FIELDS = ("id", "due_at", "status", "file_name", "delivered_to")
 
 

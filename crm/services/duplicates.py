@@ -27,6 +27,7 @@ from crm.matching.records import (
     compare_organisations,
     compare_people,
     mail_domain,
+    name_sound,
     website_host,
 )
 from crm.models import Contact, Partner
@@ -182,19 +183,14 @@ def _has_external_id(external_id: dict[str, str]) -> ColumnElement[bool]:
 
 
 def _sounding_alike(new: PersonRecord) -> list[ColumnElement[bool]]:
-    """Family names beginning with a letter that can sound like the new one's, and a given
-    name whose initial can (`sort_name` is "family given", folded). Without a given name
-    only an e-mail or phone can make a likely match: then nothing."""
+    """A family name that sounds the same (the scoring asks that of a likely match by
+    name; `family_sound` is indexed), and a given name whose initial can sound like the
+    new one's (`sort_name` is "family given", folded). Without a given name only an
+    e-mail or phone can make a likely match: then nothing."""
     if not new.given_name:
         return []
-    family = [_starts_with(Contact.sort_name, c) for c in alike_initials(new.family_name)]
     given = [Contact.sort_name.contains(f" {c}") for c in alike_initials(new.given_name)]
-    return [and_(or_(*family), or_(*given))]
-
-
-def _starts_with(column: ColumnElement[str], letter: str) -> ColumnElement[bool]:
-    """A range, not LIKE, so that the index on the column serves it."""
-    return and_(column >= letter, column < chr(ord(letter) + 1))
+    return [and_(Contact.family_sound == name_sound(new.family_name), or_(*given))]
 
 
 def _narrowed(

@@ -1,3 +1,4 @@
+from crm.matching.records import name_sound
 from tests.factories import make_contact, make_partner
 
 CARITAS = {"name": "Caritas Trier", "kind": "welfare_association", "sector": "external"}
@@ -114,3 +115,26 @@ def test_a_partner_is_looked_up_by_its_current_mail_domain_and_web_host(session)
 def test_a_mail_provider_is_no_partner_s_domain(session):
     partner = make_partner(session, email="jmd.trier@web.de")
     assert partner.mail_domain is None
+
+
+def test_a_contact_keeps_how_its_current_family_name_sounds(session):
+    contact = make_contact(session, given_name="Anna", family_name="Meier")
+    contact.family_name = "Schäfer"
+    session.flush()
+    assert contact.family_sound == name_sound("Schäfer")
+
+
+def test_a_contact_whose_family_name_sounds_alike_is_a_candidate(client, session):
+    stored = make_contact(session, given_name="Anna", family_name="Meyer")
+    session.commit()
+    body = {"given_name": "Anna", "family_name": "Maier", "legal_basis": "public_task"}
+    response = client.post("/api/v1/contacts", json=body)
+    assert [c["id"] for c in response.json["candidates"]] == [str(stored.id)]
+
+
+def test_a_stored_address_in_other_letter_case_makes_a_candidate(client, session):
+    stored = make_contact(session, given_name="Anna", family_name="Meyer", email="A.Meyer@JMD.de")
+    session.commit()
+    body = {"family_name": "Kurz", "email": "a.meyer@jmd.de", "legal_basis": "public_task"}
+    response = client.post("/api/v1/contacts", json=body)
+    assert [c["id"] for c in response.json["candidates"]] == [str(stored.id)]

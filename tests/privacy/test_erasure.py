@@ -17,6 +17,12 @@ def test_erasure_leaves_a_tombstone_without_personal_data(admin, consenting, ses
     assert tombstone.erased_at is not None
 
 
+def test_erasure_leaves_no_sound_of_the_name(admin, consenting, session):
+    erase(admin, consenting.id)
+    session.expire_all()
+    assert session.get(Contact, consenting.id).family_sound is None
+
+
 def test_erasure_removes_employments_and_consents(admin, client, session):
     partner = make_partner(session)
     body = {"family_name": "Kaya", "legal_basis": "public_task", "partner_id": str(partner.id)}
