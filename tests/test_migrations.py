@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import DateTime, Uuid, column, create_engine, insert, inspect, table, text
+from sqlalchemy import Uuid, column, create_engine, insert, inspect, table, text
 
 from crm import schema
 from crm.database import Base
@@ -50,80 +50,54 @@ def test_models_and_migrations_agree(engine):
     assert differences == []
 
 
-def test_partners_stored_before_the_lookup_columns_get_them(empty_database_url):
-    schema.upgrade(empty_database_url, "f2b6d4a8c035")
-    engine = create_engine(empty_database_url)
-    partners = table(
-        "partners",
-        *(column(name) for name in "name kind sector status search_text sort_name".split()),
-        *(column(name) for name in "email website languages external_ids version".split()),
-        column("id", Uuid()),
-        column("created_at", DateTime()),
-        column("updated_at", DateTime()),
-    )
-    partner_id, now = uuid.uuid4(), datetime(2026, 11, 24)
+def stored_before(url: str, revision: str, name: str, values: dict, query: str):
+    """What `query` reads after a row of `name` with `values` (and a resource's
+    bookkeeping), stored at `revision`, went through the later migrations."""
+    schema.upgrade(url, revision)
+    engine = create_engine(url)
+    now = datetime(2026, 11, 24)
+    values = {"id": uuid.uuid4(), "created_at": now, "updated_at": now, "version": 1} | values
+    values |= {"search_text": "", "sort_name": ""}
+    columns = [column(key, Uuid() if key == "id" else None) for key in values]
     try:
         with engine.begin() as connection:
-            kind = connection.scalar(text("SELECT code FROM partner_kinds LIMIT 1"))
-            connection.execute(
-                insert(partners).values(
-                    id=partner_id,
-                    created_at=now,
-                    updated_at=now,
-                    version=1,
-                    name="Caritasverband Trier e.V.",
-                    kind=kind,
-                    sector="external",
-                    status="active",
-                    search_text="",
-                    sort_name="",
-                    languages="[]",
-                    external_ids="[]",
-                    email="Info@Caritas-Trier.de",
-                    website="https://www.caritas-trier.de/beratung",
-                )
-            )
-        schema.upgrade(empty_database_url)
+            connection.execute(insert(table(name, *columns)).values(values))
+        schema.upgrade(url)
         with engine.connect() as connection:
-            found = connection.execute(text("SELECT mail_domain, web_host FROM partners")).one()
-        assert tuple(found) == ("caritas-trier.de", "caritas-trier.de")
+            return tuple(connection.execute(text(query)).one())
     finally:
         engine.dispose()
+
+
+def test_partners_stored_before_the_lookup_columns_get_them(empty_database_url):
+    partner = {
+        "name": "Caritasverband Trier e.V.",
+        "kind": "welfare_association",
+        "sector": "external",
+        "status": "active",
+        "languages": "[]",
+        "external_ids": "[]",
+        "email": "Info@Caritas-Trier.de",
+        "website": "https://www.caritas-trier.de/beratung",
+    }
+    found = stored_before(
+        empty_database_url, "f2b6d4a8c035", "partners", partner,
+        "SELECT mail_domain, web_host FROM partners",
+    )  # fmt: skip
+    assert found == ("caritas-trier.de", "caritas-trier.de")
 
 
 def test_contacts_stored_before_the_lookup_columns_get_the_sound_of_their_name(
     empty_database_url,
 ):
-    schema.upgrade(empty_database_url, "b4d8f6a2c913")
-    engine = create_engine(empty_database_url)
-    contacts = table(
-        "contacts",
-        *(column(name) for name in "family_name status legal_basis search_text".split()),
-        *(column(name) for name in "sort_name consent_purposes version".split()),
-        column("id", Uuid()),
-        column("created_at", DateTime()),
-        column("updated_at", DateTime()),
-    )
-    now = datetime(2026, 11, 24)
-    try:
-        with engine.begin() as connection:
-            connection.execute(
-                insert(contacts).values(
-                    id=uuid.uuid4(),
-                    created_at=now,
-                    updated_at=now,
-                    version=1,
-                    family_name="Schäfer",
-                    status="active",
-                    legal_basis="public_task",
-                    search_text="",
-                    sort_name="",
-                    consent_purposes="[]",
-                )
-            )
-        schema.upgrade(empty_database_url)
-        with engine.connect() as connection:
-            found = connection.scalar(text("SELECT family_sound FROM contacts"))
-        assert found == name_sound("Schäfer")
-    finally:
-        engine.dispose()
+    contact = {
+        "family_name": "Schäfer",
+        "status": "active",
+        "legal_basis": "public_task",
+        "consent_purposes": "[]",
+    }
+    found = stored_before(
+        empty_database_url, "b4d8f6a2c913", "contacts", contact,
+        "SELECT family_sound FROM contacts",
+    )  # fmt: skip
+    assert found == (name_sound("Schäfer"),)
