@@ -5,6 +5,8 @@ import uuid
 from typing import Any, NoReturn, TypeVar
 
 from flask import Response, request
+from sqlalchemy import inspect
+from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.database import db
 from crm.errors import NotFound, PreconditionFailed, PreconditionRequired, Referenced
@@ -55,6 +57,11 @@ def check_if_match(record: Any) -> None:
 
 def create(model: type[T], data: dict[str, Any]) -> T:
     record = model(**data)
+    # Nothing refers to a new record yet: its other lists of related records are empty,
+    # known without asking the database (the response and the write rules read them).
+    for relationship in inspect(model).relationships:
+        if relationship.uselist and relationship.key not in data:
+            set_committed_value(record, relationship.key, [])
     db.session.add(record)
     db.session.flush()
     audit.record_creation(record)

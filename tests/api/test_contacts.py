@@ -2,7 +2,7 @@ import uuid
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from crm.models import (
     Agreement,
@@ -471,3 +471,12 @@ def test_viewer_cannot_write(viewer, session, method, path):
 
 def test_anonymous_cannot_search(anonymous):
     assert search(anonymous, q="x").status_code == 401
+
+
+def test_a_new_contact_s_lists_are_not_read_from_the_database(client, connection):
+    client.get("/api/v1/contacts")  # a key's first use may record it
+    statements = []
+    event.listen(connection, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    body = {"family_name": "Kaya", "legal_basis": "public_task"}
+    assert client.post("/api/v1/contacts", json=body).status_code == 201
+    assert [s for s in statements if "FROM employments" in s or "FROM consent_records" in s] == []
