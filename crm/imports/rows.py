@@ -166,13 +166,15 @@ class RowImporter:
     def _create(self, number: int, data: dict[str, Any]) -> RowOutcome:
         outside = self._outside_schema(data)
         loaded = self.kind.schema.load(data) | outside
-        likely = [] if self.allow_duplicates else self.existing.likely(loaded)
+        record_id = uuid.uuid4()
+        entry = self.existing.entry(record_id, loaded)
+        likely = [] if self.allow_duplicates else self.existing.likely(entry)
         if likely:
             return RowOutcome(number, "skip", reason=self._duplicate_reason(likely[0]))
-        record = self.kind.model(id=uuid.uuid4(), **loaded)
+        record = self.kind.model(id=record_id, **loaded)
         apply_write_rules(record)
         self.created.append(record)
-        self.existing.add(record.id, loaded)
+        self.existing.add(record_id, entry)
         self.created_by_row[str(record.id)] = number
         return RowOutcome(number, "create", id=record.id)
 
