@@ -41,5 +41,6 @@ def search_key(*values: str | None) -> str:
     for value in values:
         if value:
             variants.append(fold(value))
-            variants.append(fold(value.casefold().translate(_UMLAUT_SPELLINGS)))
+            if not value.isascii():  # an ASCII value has no umlauts to spell out
+                variants.append(fold(value.casefold().translate(_UMLAUT_SPELLINGS)))
     return "\n".join(dict.fromkeys(variants))

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from crm.text import fold
+from crm.text import fold, search_key
 
 
 def normalised(text: str) -> str:
@@ -36,4 +36,12 @@ def test_fold_is_the_normalised_text_for_every_character_and_mixes_of_them():
     mixes = ["".join(characters[i : i + 5]) for i in range(0, len(characters), 3)]
     assert [fold(text) for text in characters + mixes] == [
         normalised(text) for text in characters + mixes
+    ]
+
+
+def test_search_key_holds_each_value_folded_and_with_umlauts_spelled_out_once():
+    assert search_key("Jugendförderung", None, "Trier", "").split("\n") == [
+        "jugendforderung",
+        "jugendfoerderung",
+        "trier",
     ]
