@@ -373,3 +373,23 @@ def test_imported_partners_are_stored_and_recorded_as_a_post_stores_them(client,
     imported = stored_as(client, session, "/api/v1/partners", row["id"])
     assert imported == stored_as(client, session, "/api/v1/partners", posted["id"])
     assert imported["record"]["topic_ids"] == [str(language.id)]
+
+
+def test_a_row_updates_a_record_an_earlier_batch_of_the_import_created(
+    client, session, monkeypatch
+):
+    monkeypatch.setattr("crm.imports.run.BATCH", 2)
+    content = csv_bytes(
+        "Name;Art;Sektor;PLZ",
+        "Verein A;Verein;extern;54290",
+        "Verein B;Verein;extern;54290",
+        "Verein A;Verein;extern;54292",
+    )
+    body = upload(client, content).json
+    assert [row["action"] for row in body["rows"]] == ["create", "create", "update"]
+    partner = session.scalars(select(Partner).where(Partner.name == "Verein A")).one()
+    assert (partner.postal_code, partner.version) == ("54292", 2)
+    actions = session.scalars(
+        select(AuditEvent.action).where(AuditEvent.resource_id == partner.id)
+    ).all()
+    assert sorted(actions) == ["create", "update"]
