@@ -77,7 +77,12 @@ def _columns(mapper: Mapper) -> list[tuple[str, str, Callable[[], Any] | None]]:
 
 
 def _default(column) -> Callable[[], Any] | None:
+    """A column's default as Python computes it. One the database computes would come
+    back only by reading the row again: refused, not stored as NULL."""
     default = column.default
+    computed = default is not None and not (default.is_callable or default.is_scalar)
+    if column.server_default is not None or computed:
+        raise NotImplementedError(f"{column}: a default the database computes")
     if default is None:
         return None
     if default.is_callable:
