@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask, current_app, g, has_request_context, request
 from sqlalchemy import Executable, MetaData, Table, create_engine, event, exc, select
 from sqlalchemy.engine import Connection, Engine, Result
-from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Session, object_session, sessionmaker
 
 # Deterministic constraint names, so that migrations can name what they drop.
 NAMING_CONVENTION = {
@@ -126,6 +126,14 @@ def insert_rows(
 
 def _unchanged(value: Any) -> Any:
     return value
+
+
+def flush_record(record: Any) -> None:
+    """Flushes the session of `record`, if it is in one: a new record that an import
+    stores with the others of its batch (crm.imports.storing) joins the session then."""
+    session = object_session(record)
+    if session is not None:
+        session.flush()
 
 
 class Database:

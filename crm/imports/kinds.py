@@ -53,6 +53,17 @@ class Kind:
         return EXISTING[self.resource]()
 
 
+@dataclass(frozen=True)
+class Entry:
+    """A record as `Existing` files it, worked out once for both looking for its likely
+    twins and filing it: the keys that identify it, its record for the matching and the
+    blocks that record goes in."""
+
+    keys: list
+    record: Any = None
+    blocks: set = frozenset()
+
+
 @dataclass
 class Existing:
     """The stored records of one kind as far as rows need them to find theirs, read once
@@ -68,21 +79,27 @@ class Existing:
                 return sorted(self.keys[key])
         return []
 
-    def add(self, record_id: uuid.UUID, data: dict[str, Any]) -> None:
-        for key in self.identifying_keys(data):
+    def entry(self, record_id: uuid.UUID, data: dict[str, Any]) -> Entry:
+        if self.index is None:
+            return Entry(self.identifying_keys(data))
+        record = self.matching_record(record_id, data)
+        return Entry(self.identifying_keys(data), record, set(self.index.keys(record)))
+
+    def add(self, record_id: uuid.UUID, entry: Entry) -> None:
+        for key in entry.keys:
             self.keys.setdefault(key, set()).add(record_id)
         if self.index is not None:
-            self.index.add(self.matching_record(record_id, data))
+            self.index.add(entry.record, entry.blocks)
 
-    def likely(self, data: dict[str, Any]) -> list:
+    def likely(self, entry: Entry) -> list:
         if self.index is None:
             return []
-        return self.index.likely(self.matching_record(None, data))
+        return self.index.likely(entry.record, entry.blocks)
 
     def identifying_keys(self, data: dict[str, Any]) -> list:
         raise NotImplementedError
 
-    def matching_record(self, record_id: uuid.UUID | None, data: dict[str, Any]):
+    def matching_record(self, record_id: uuid.UUID, data: dict[str, Any]):
         raise NotImplementedError
 
 
@@ -90,7 +107,7 @@ class ExistingPartners(Existing):
     def __init__(self):
         super().__init__(index=organisation_index())
         for row in db.session.execute(select(*PARTNER_COLUMNS)):
-            self.add(row.id, row._mapping)
+            self.add(row.id, self.entry(row.id, row._mapping))
 
     def identifying_keys(self, data):
         external_ids = data.get("external_ids") or ()
@@ -98,7 +115,7 @@ class ExistingPartners(Existing):
         return [*keys, ("name", fold(data["name"]))] if data.get("name") else keys
 
     def matching_record(self, record_id, data):
-        return partner_record({"id": record_id or "new"} | dict(data))
+        return partner_record({"id": record_id} | dict(data))
 
 
 class ExistingContacts(Existing):
@@ -106,7 +123,7 @@ class ExistingContacts(Existing):
         super().__init__(index=person_index())
         statement = select(*CONTACT_COLUMNS, Contact.partner_id).where(Contact.erased_at.is_(None))
         for row in db.session.execute(statement):
-            self.add(row.id, row._mapping)
+            self.add(row.id, self.entry(row.id, row._mapping))
 
     def identifying_keys(self, data):
         keys = [("email", data["email"].strip().lower())] if data.get("email") else []
@@ -116,7 +133,7 @@ class ExistingContacts(Existing):
         return keys
 
     def matching_record(self, record_id, data):
-        return contact_record({"id": record_id or "new"} | dict(data))
+        return contact_record({"id": record_id} | dict(data))
 
 
 class ExistingMemberships(Existing):
@@ -124,7 +141,7 @@ class ExistingMemberships(Existing):
         super().__init__()
         columns = (Membership.id, Membership.steering_group_id, Membership.partner_id)
         for row in db.session.execute(select(*columns, Membership.start_date)):
-            self.add(row.id, row._mapping)
+            self.add(row.id, self.entry(row.id, row._mapping))
 
     def identifying_keys(self, data):
         wanted = ("steering_group_id", "partner_id", "start_date")

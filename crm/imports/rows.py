@@ -7,8 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from marshmallow import ValidationError
-from sqlalchemy import inspect, select
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import select
 
 from crm.api.fields import Ref, RefList, VocabularyCode
 from crm.api.items import apply_changes
@@ -18,6 +17,7 @@ from crm.imports.columns import EXTERNAL_ID, Column
 from crm.imports.files import Cell
 from crm.imports.kinds import REFERENCED, Existing, Kind
 from crm.imports.references import Lookup, References
+from crm.imports.storing import store_new
 from crm.imports.values import as_text, converted
 from crm.services import audit
 from crm.services.merging import raise_if_merged
@@ -50,7 +50,8 @@ class RowImporter:
         if EXTERNAL_ID in self.headers:
             self.headers["external_ids"] = self.headers[EXTERNAL_ID]
         self.created_by_row: dict[str, int] = {}
-        self.unrecorded: list[Any] = []
+        # Created by the batch's rows, stored at its end (crm.imports.storing).
+        self.created: list[Any] = []
         self.held: dict[uuid.UUID, Any] = {}
 
     def import_batch(
@@ -62,9 +63,10 @@ class RowImporter:
         self._hold_updated(read)
         outcomes = [self._import(*row) for row in read]
         flush()
-        # Recorded once stored: the audit trail shows the defaults the database filled in.
-        audit.record_creations(self.unrecorded)
-        self.unrecorded.clear()
+        store_new(db.session, self.created)
+        # Recorded once stored: the audit trail shows the defaults filled in.
+        audit.record_creations(self.created)
+        self.created.clear()
         return outcomes
 
     def _import(self, number: int, data: dict, record_id: uuid.UUID | None, errors: dict):
@@ -164,19 +166,15 @@ class RowImporter:
     def _create(self, number: int, data: dict[str, Any]) -> RowOutcome:
         outside = self._outside_schema(data)
         loaded = self.kind.schema.load(data) | outside
-        likely = [] if self.allow_duplicates else self.existing.likely(loaded)
+        record_id = uuid.uuid4()
+        entry = self.existing.entry(record_id, loaded)
+        likely = [] if self.allow_duplicates else self.existing.likely(entry)
         if likely:
             return RowOutcome(number, "skip", reason=self._duplicate_reason(likely[0]))
-        record = self.kind.model(id=uuid.uuid4(), **loaded)
-        self._without_links(record, loaded)
-        db.session.add(record)
-        try:
-            apply_write_rules(record)
-        except Problem:
-            db.session.expunge(record)
-            raise
-        self.unrecorded.append(record)
-        self.existing.add(record.id, loaded)
+        record = self.kind.model(id=record_id, **loaded)
+        apply_write_rules(record)
+        self.created.append(record)
+        self.existing.add(record_id, entry)
         self.created_by_row[str(record.id)] = number
         return RowOutcome(number, "create", id=record.id)
 
@@ -192,14 +190,6 @@ class RowImporter:
         apply_changes(record, changes)
         apply_write_rules(record)
         return RowOutcome(number, "update", id=record.id)
-
-    @staticmethod
-    def _without_links(record: Any, loaded: dict[str, Any]) -> None:
-        """A new record has no related records but those its row names (topics, ...):
-        known without asking the database, and nothing for the flush to compare."""
-        for relationship in inspect(record).mapper.relationships:
-            if relationship.uselist and relationship.key not in loaded:
-                set_committed_value(record, relationship.key, [])
 
     def _outside_schema(self, data: dict[str, Any]) -> dict[str, uuid.UUID]:
         """Takes the references the schema does not load (a membership's group) out of

@@ -143,15 +143,17 @@ class CandidateIndex(Generic[R]):
         self.blocks: dict[Hashable, list[R]] = defaultdict(list)
         self.key_counts: dict[str, int] = {}
 
-    def add(self, record: R) -> None:
-        found = set(self.keys(record))
+    def add(self, record: R, keys: set[Hashable] | None = None) -> None:
+        """Files `record` in its blocks (`keys`, when the caller worked them out for
+        `likely` already)."""
+        found = set(self.keys(record)) if keys is None else keys
         self.key_counts[record.id] = len(found)
         for key in found:
             self.blocks[key].append(record)
 
-    def likely(self, record: R) -> list[Match]:
+    def likely(self, record: R, keys: set[Hashable] | None = None) -> list[Match]:
         """The stored records that `record` very likely duplicates, strongest first."""
-        found = set(self.keys(record))
+        found = set(self.keys(record)) if keys is None else keys
         evidence: Counter[str] = Counter()
         by_initials: set[str] = set()
         compared: dict[str, R] = {}

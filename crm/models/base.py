@@ -29,9 +29,11 @@ class UTCDateTime(TypeDecorator):
     cache_ok = True
 
     def process_bind_param(self, value: datetime | None, dialect):
-        if value is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value
+        if value is None:
+            return None
+        if value.tzinfo is not UTC:  # most are UTC already (utcnow): no conversion then
+            value = value.astimezone(UTC)
+        return value.replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect):
         return value.replace(tzinfo=UTC) if value is not None else None

@@ -6,8 +6,7 @@ source, purposes, text version) is kept as a `ConsentRecord`, as the employment 
 keeps each employer: a changed consent opens a new record, and the old one stays as proof.
 """
 
-from sqlalchemy.orm import object_session
-
+from crm.database import flush_record
 from crm.errors import Conflict
 from crm.models import ConsentRecord, Contact
 from crm.models.base import utcnow
@@ -44,7 +43,7 @@ def update_consent_history(contact: Contact) -> None:
     )
     if contact.consent_withdrawn_at is not None:
         contact.consent_withdrawn_at = None
-    object_session(contact).flush()
+    flush_record(contact)
 
 
 def withdraw_consent(contact: Contact) -> Contact:
@@ -63,5 +62,5 @@ def withdraw_consent(contact: Contact) -> Contact:
         contact.consent_withdrawn_at = utcnow()
         if contact.consent_records:
             contact.consent_records[-1].withdrawn_at = contact.consent_withdrawn_at
-        object_session(contact).flush()
+        flush_record(contact)
     return contact

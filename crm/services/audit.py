@@ -19,6 +19,7 @@ from typing import Any
 from flask import g
 from sqlalchemy import ColumnElement, inspect, or_, select
 from sqlalchemy.orm import ColumnProperty, RelationshipProperty, Session
+from sqlalchemy.orm.attributes import instance_dict
 
 from crm.database import db, insert_rows
 from crm.models import AgreementParty, AuditEvent, Contact, Membership
@@ -105,13 +106,16 @@ def audited_values(record: Any, attributes: Iterable[str] | None = None) -> dict
     that people edit; empty values are left out of a full snapshot."""
     columns, links = audited_attributes(type(record))
     full = attributes is None
+    # What the record holds already, read as the attribute would, without its machinery:
+    # an import records millions of values.
+    loaded = instance_dict(record)
     values = {}
     for key in columns + links if full else attributes:
-        if key in columns:
-            values[key] = as_json(getattr(record, key))
-        elif key in links:
+        if key in links:
             linked = getattr(record, key)
             values[f"{singular(key)}_ids"] = sorted(str(other.id) for other in linked)
+        elif full or key in columns:
+            values[key] = as_json(loaded[key] if key in loaded else getattr(record, key))
     if full:
         values = {k: v for k, v in values.items() if v not in (None, [], {})}
     return values

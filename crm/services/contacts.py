@@ -3,8 +3,7 @@ and the history of where they worked."""
 
 from datetime import date
 
-from sqlalchemy.orm import object_session
-
+from crm.database import flush_record
 from crm.errors import InvalidInput
 from crm.models import Contact, Employment
 from crm.models.enums import LegalBasis
@@ -51,4 +50,4 @@ def update_employment_history(contact: Contact, today: date | None = None) -> No
         contact.employments.append(
             Employment(partner_id=contact.partner_id, function=contact.function, start_date=today)
         )
-    object_session(contact).flush()
+    flush_record(contact)

@@ -3,9 +3,9 @@ import uuid
 from sqlalchemy import func, select
 
 from crm.database import COPY_FROM
-from crm.models import AuditEvent, Contact, ImportRecord, Membership, Partner
-from tests.changes.feed import follow
-from tests.factories import make_contact, make_group, make_partner
+from crm.models import AuditEvent, ConsentRecord, Contact, ImportRecord, Membership, Partner
+from tests.changes.feed import about, follow
+from tests.factories import make_contact, make_group, make_partner, topic
 from tests.imports.files import csv_bytes, upload, xlsx_bytes
 
 PARTNERS = csv_bytes(
@@ -294,3 +294,102 @@ def test_a_row_naming_a_merged_record_says_where_it_went(client, session):
     content = csv_bytes("ID;Telefon", f"{duplicate.id};0651 1")
     [row] = upload(client, content, dry_run="true").json["rows"]
     assert str(survivor.id) in row["errors"]["_row"][0]
+
+
+# What tells two records apart: their names, their ids, when they were written.
+OWN = {"id", "created_at", "updated_at", "name", "given_name", "family_name", "email", "contact_id"}
+
+
+def stored_as(client, session, path: str, record_id: str) -> dict:
+    """What is stored and recorded about a record (less what is its own): its
+    representation, its employments and consents, its audit event, its feed entry."""
+    record = client.get(f"{path}/{record_id}").json
+    record_id = uuid.UUID(record_id)
+    employments = (
+        client.get(f"{path}/{record_id}/employments").json["data"] if "contacts" in path else []
+    )
+    consents = [
+        (c.given_on, c.source, c.purposes)
+        for c in session.scalars(select(ConsentRecord).where(ConsentRecord.contact_id == record_id))
+    ]
+    [event] = session.scalars(select(AuditEvent).where(AuditEvent.resource_id == record_id)).all()
+    [change] = about(follow(client), record_id)
+    return {
+        "record": {k: v for k, v in record.items() if k not in OWN},
+        "employments": [{k: v for k, v in e.items() if k not in OWN} for e in employments],
+        "consents": consents,
+        "event": (event.action, {k: v for k, v in event.changes.items() if k not in OWN}),
+        "change": (change["event_type"], change["changed_fields"]),
+    }
+
+
+def test_imported_contacts_are_stored_and_recorded_as_a_post_stores_them(client, session):
+    partner = make_partner(session, name="Caritas Trier")
+    session.commit()
+    consent = {
+        "legal_basis": "consent",
+        "consent_given_on": "2026-02-03",
+        "consent_source": "Formular",
+    }
+    posted = client.post(
+        "/api/v1/contacts",
+        json={"family_name": "Meier", "partner_id": str(partner.id), "function": "Leitung"}
+        | consent
+        | {"given_name": "Olga", "email": "olga@example.org"},
+    ).json
+    # As many rows as go by COPY on PostgreSQL.
+    rows = [
+        f"Anna;Schäfer{n};anna{n}@example.org;Caritas Trier;Leitung;Einwilligung;3.2.2026;Formular"
+        for n in range(COPY_FROM)
+    ]
+    header = "Vorname;Nachname;E-Mail;Organisation;Funktion;Rechtsgrundlage;Einwilligung am;"
+    body = upload(
+        client, csv_bytes(header + "Einwilligungsquelle", *rows), resource="contacts"
+    ).json
+    assert body["counts"]["created"] == COPY_FROM
+    imported = stored_as(client, session, "/api/v1/contacts", body["rows"][0]["id"])
+    assert imported == stored_as(client, session, "/api/v1/contacts", posted["id"])
+    assert imported["employments"] and imported["consents"]
+    # Found by the folded copy of the names a flush would have stored.
+    found = client.post("/api/v1/contacts/search", json={"q": "schafer1"}).json["data"]
+    assert body["rows"][1]["id"] in {contact["id"] for contact in found}
+
+
+def test_imported_partners_are_stored_and_recorded_as_a_post_stores_them(client, session):
+    language = topic(session, "language")
+    posted = client.post(
+        "/api/v1/partners",
+        json={
+            "name": "Jobcenter Trier",
+            "kind": "job_centre",
+            "sector": "external",
+            "topic_ids": [str(language.id)],
+        },
+    ).json
+    content = csv_bytes(
+        "Name;Art;Sektor;Handlungsfelder", "Jobcenter Wittlich;job_centre;extern;language"
+    )
+    [row] = upload(client, content).json["rows"]
+    imported = stored_as(client, session, "/api/v1/partners", row["id"])
+    assert imported == stored_as(client, session, "/api/v1/partners", posted["id"])
+    assert imported["record"]["topic_ids"] == [str(language.id)]
+
+
+def test_a_row_updates_a_record_an_earlier_batch_of_the_import_created(
+    client, session, monkeypatch
+):
+    monkeypatch.setattr("crm.imports.run.BATCH", 2)
+    content = csv_bytes(
+        "Name;Art;Sektor;PLZ",
+        "Verein A;Verein;extern;54290",
+        "Verein B;Verein;extern;54290",
+        "Verein A;Verein;extern;54292",
+    )
+    body = upload(client, content).json
+    assert [row["action"] for row in body["rows"]] == ["create", "create", "update"]
+    partner = session.scalars(select(Partner).where(Partner.name == "Verein A")).one()
+    assert (partner.postal_code, partner.version) == ("54292", 2)
+    actions = session.scalars(
+        select(AuditEvent.action).where(AuditEvent.resource_id == partner.id)
+    ).all()
+    assert sorted(actions) == ["create", "update"]
