@@ -27,10 +27,12 @@ from crm.models.base import singular, utcnow
 from crm.models.change import record_changes
 from crm.models.enums import ActorKind, AuditAction
 
-# Bookkeeping every record has; an event is about what people changed. A webhook's
-# signing secret must not be readable from the trail.
+# Bookkeeping every record has, and copies kept from other columns (for searching and
+# the duplicate check); an event is about what people changed. A webhook's signing
+# secret must not be readable from the trail.
 NOT_AUDITED = frozenset(
-    {"id", "created_at", "updated_at", "version", "search_text", "sort_name", "secret"}
+    {"id", "created_at", "updated_at", "version", "secret"}
+    | {"search_text", "sort_name", "mail_domain", "web_host", "family_sound"}
 )
 # Records that belong to another one: their events show in the owner's history too.
 PARENT_IDS: dict[type, str] = {Membership: "steering_group_id", AgreementParty: "agreement_id"}
