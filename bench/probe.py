@@ -14,6 +14,7 @@ from psycopg import pq
 from sqlalchemy import event
 
 from bench.scenarios import HOST, Scenario
+from crm.database import db
 
 TRACE_FLAGS = pq.Trace.SUPPRESS_TIMESTAMPS | pq.Trace.REGRESS_MODE
 
@@ -51,8 +52,8 @@ def count_statements(url: str, key: str, scenarios: list[Scenario]) -> dict[str,
 
     trace = Trace()
     api = create_app({"DATABASE_URL": url})
-    engine = api.extensions["crm.engine"]
-    event.listen(engine, "connect", lambda dbapi, _record: trace.attach(dbapi))
+    for engine in api.extensions["crm.engines"]:
+        event.listen(engine, "connect", lambda dbapi, _record: trace.attach(dbapi))
     os.environ["DATABASE_URL"] = url
     trace.attach(baseline.connection())
     counts = {}
@@ -66,7 +67,7 @@ def count_statements(url: str, key: str, scenarios: list[Scenario]) -> dict[str,
                 _open(client, key, next(requests))
                 answers.append(trace.take())
         counts[scenario.name] = (len(answers[1]), len(answers[3]), answers[1])
-    engine.dispose()
+    db.dispose(api)
     return counts
 
 
@@ -89,13 +90,13 @@ def plans(url: str, key: str, scenarios: list[Scenario]) -> dict[str, str]:
     from crm import create_app
 
     api = create_app({"DATABASE_URL": url})
-    engine = api.extensions["crm.engine"]
     captured: list[tuple[str, dict]] = []
-    event.listen(
-        engine,
-        "before_cursor_execute",
-        lambda _c, _cur, sql, params, *_: captured.append((sql, params)),
-    )
+    for engine in api.extensions["crm.engines"]:
+        event.listen(
+            engine,
+            "before_cursor_execute",
+            lambda _c, _cur, sql, params, *_: captured.append((sql, params)),
+        )
     result = {}
     dsn = url.replace("postgresql+psycopg://", "postgresql://")
     with psycopg.connect(dsn) as connection:
@@ -105,5 +106,5 @@ def plans(url: str, key: str, scenarios: list[Scenario]) -> dict[str, str]:
             sql, params = max(captured, key=lambda item: len(item[0]))
             rows = connection.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params).fetchall()
             result[scenario.name] = "\n".join(row[0] for row in rows)
-    engine.dispose()
+    db.dispose(api)
     return result

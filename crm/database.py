@@ -34,9 +34,9 @@ PING_WHEN_IDLE_FOR = 10.0  # seconds
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, **options: Any) -> Engine:
     if not url.startswith("sqlite"):
-        engine = create_engine(url, hide_parameters=True)
+        engine = create_engine(url, hide_parameters=True, **options)
         _ping_when_idle(engine)
         return engine
     engine = create_engine(url, hide_parameters=True)
@@ -74,10 +74,14 @@ def _ping_when_idle(engine: Engine) -> None:
 
 
 def _reading(engine: Engine) -> Engine:
-    """`engine` for requests that only read: without a transaction on PostgreSQL."""
+    """An engine for requests that only read: on PostgreSQL, one whose connections run
+    without a transaction (their own pool: switching a shared connection to autocommit
+    and back on every checkout cost a tenth of a get by id); elsewhere `engine`."""
     if engine.dialect.name != "postgresql":
         return engine
-    return engine.execution_options(isolation_level="AUTOCOMMIT")
+    return make_engine(
+        engine.url.render_as_string(hide_password=False), isolation_level="AUTOCOMMIT"
+    )
 
 
 def run(statement: Executable, **parameters: Any) -> Result:
@@ -142,12 +146,18 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"])
+        reading = _reading(engine)
         app.extensions["crm.engine"] = engine
+        app.extensions["crm.engines"] = {engine, reading}
         app.extensions["crm.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
-        app.extensions["crm.read_sessionmaker"] = sessionmaker(
-            _reading(engine), expire_on_commit=False
-        )
+        app.extensions["crm.read_sessionmaker"] = sessionmaker(reading, expire_on_commit=False)
         app.teardown_appcontext(self._close_session)
+
+    @staticmethod
+    def dispose(app: Flask) -> None:
+        """Close the app's pooled connections (before its database goes away)."""
+        for engine in app.extensions["crm.engines"]:
+            engine.dispose()
 
     @property
     def session(self) -> Session:

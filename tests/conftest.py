@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from crm import create_app, schema
 from crm.auth import create_api_key
+from crm.database import db
 from crm.models.enums import ApiRole
 
 POSTGRES_URL = os.environ.get(
@@ -61,7 +62,7 @@ def app(database_url: str) -> Iterator[Flask]:
     schema.upgrade(database_url)
     app = create_app({"DATABASE_URL": database_url, "TESTING": True})
     yield app
-    app.extensions["crm.engine"].dispose()
+    db.dispose(app)
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ from werkzeug.serving import make_server
 
 from crm import create_app, schema
 from crm.auth import create_api_key
+from crm.database import db
 from crm.models.enums import ApiRole
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
@@ -45,7 +46,7 @@ def served(
     finally:
         server.shutdown()
         thread.join()
-        app.extensions["crm.engine"].dispose()
+        db.dispose(app)
 
 
 def require_chromium() -> None:

@@ -3,6 +3,7 @@
 import pytest
 
 from crm import create_app
+from crm.database import db
 
 PROBLEM = "application/problem+json"
 
@@ -53,7 +54,7 @@ def failing_client(database_url):
         raise RuntimeError("secret internals: SELECT * FROM contacts")
 
     yield app.test_client()
-    app.extensions["crm.engine"].dispose()
+    db.dispose(app)
 
 
 def test_unexpected_error_is_500_problem_without_internals(failing_client):
