@@ -162,7 +162,7 @@ def _contacts(args: dict) -> Page:
         select(Contact),
         args,
         # Tombstones of erased contacts are not contacts any more.
-        conditions=[Contact.erased_at.is_(None), *equality_filters(args, FILTERS)],
+        conditions=[Contact.not_erased, *equality_filters(args, FILTERS)],
         sortable=SORTABLE,
         default_sort="family_name",
     )

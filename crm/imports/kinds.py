@@ -121,7 +121,7 @@ class ExistingPartners(Existing):
 class ExistingContacts(Existing):
     def __init__(self):
         super().__init__(index=person_index())
-        statement = select(*CONTACT_COLUMNS, Contact.partner_id).where(Contact.erased_at.is_(None))
+        statement = select(*CONTACT_COLUMNS, Contact.partner_id).where(Contact.not_erased)
         for row in db.session.execute(statement):
             self.add(row.id, self.entry(row.id, row._mapping))
 

@@ -90,7 +90,7 @@ class References:
         """People by e-mail address, "Given Family" or "Family, Given"."""
         rows = db.session.execute(
             select(Contact.id, Contact.given_name, Contact.family_name, Contact.email).where(
-                Contact.erased_at.is_(None)
+                Contact.not_erased
             )
         )
         return Lookup(

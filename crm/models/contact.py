@@ -79,9 +79,20 @@ class Contact(Resource, Searchable, Base):
     )
 
     @hybrid_property
+    def not_erased(self) -> bool:
+        """Not a tombstone: an erased contact (Art. 17 DSGVO) has no name to list, search,
+        import into or match."""
+        return self.erased_at is None
+
+    @not_erased.inplace.expression
+    @classmethod
+    def _not_erased(cls):
+        return cls.erased_at.is_(None)
+
+    @hybrid_property
     def legal_basis_valid(self) -> bool:
         """Whether the data may be kept and shown: not erased, and consent not withdrawn."""
-        return self.erased_at is None and not (
+        return self.not_erased and not (
             self.legal_basis == LegalBasis.consent and self.consent_withdrawn_at is not None
         )
 
@@ -89,7 +100,7 @@ class Contact(Resource, Searchable, Base):
     @classmethod
     def _legal_basis_valid(cls):
         return and_(
-            cls.erased_at.is_(None),
+            cls.not_erased,
             or_(cls.legal_basis != LegalBasis.consent, cls.consent_withdrawn_at.is_(None)),
         )
 

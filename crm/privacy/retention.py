@@ -75,7 +75,7 @@ def due_for_erasure(today: date) -> list[Due]:
     ends = role_spans()
     due = []
     for contact in db.session.scalars(
-        select(Contact).where(Contact.erased_at.is_(None)).order_by(Contact.id)
+        select(Contact).where(Contact.not_erased).order_by(Contact.id)
     ):
         retain_until, reason = retention_date(contact, ends.get(contact.id, []), today)
         if contact.retain_until != retain_until:

@@ -37,8 +37,6 @@ from crm.text import fold
 NARROWED_TO = 200
 TOKEN_PREFIX = 5  # "diakonie" and "diakonisches" share "diako"
 NEW = "new"
-# Erased contacts are tombstones without names: nobody's duplicate.
-LIVING = Contact.erased_at.is_(None)
 
 
 @dataclass(frozen=True)
@@ -115,7 +113,7 @@ def partner_pairs(
 def contact_pairs(
     conditions: Iterable[ColumnElement[bool]] = (), threshold: float = LIKELY
 ) -> list[Pair]:
-    rows = select(*CONTACT_COLUMNS).where(LIVING, *conditions)
+    rows = select(*CONTACT_COLUMNS).where(Contact.not_erased, *conditions)
     return _pairs(rows, contact_record, person_candidates, threshold)
 
 
@@ -152,7 +150,7 @@ def likely_contacts(data: Mapping[str, Any]) -> list[Candidate]:
         signals.append(func.lower(Contact.email) == new.email.strip().lower())
     for phone in {data.get("phone"), data.get("mobile")} - {None, ""}:
         signals += [Contact.phone == phone, Contact.mobile == phone]
-    rows = _narrowed(CONTACT_COLUMNS, overlap, signals, LIVING)
+    rows = _narrowed(CONTACT_COLUMNS, overlap, signals, Contact.not_erased)
     return _scored(new, [contact_record(row._mapping) for row in rows], compare_people)
 
 
