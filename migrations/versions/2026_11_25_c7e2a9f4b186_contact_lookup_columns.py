@@ -40,7 +40,8 @@ def downgrade() -> None:
 
 
 def _fill_family_sound() -> None:
-    """As `crm.models.contact` keeps it from now on: the same function, in Python. An
+    """As `crm.models.contact` keeps it from now on: the same function, in Python, a
+    batch at a time in the order of the ids (memory stays bounded at any size). An
     erased contact's family name is blank, and so is its sound."""
     connection = op.get_bind()
     contacts = sa.table(
@@ -49,19 +50,20 @@ def _fill_family_sound() -> None:
         sa.column("family_name", sa.String()),
         sa.column("family_sound", sa.String()),
     )
-    rows = connection.execute(
-        sa.select(contacts.c.id, contacts.c.family_name).where(contacts.c.family_name != "")
-    ).all()
     update = (
         sa.update(contacts)
         .where(contacts.c.id == sa.bindparam("contact_id"))
         .values(family_sound=sa.bindparam("sound"))
     )
-    for start in range(0, len(rows), BATCH):
+    batch = (
+        sa.select(contacts.c.id, contacts.c.family_name)
+        .where(contacts.c.family_name != "")
+        .order_by(contacts.c.id)
+        .limit(BATCH)
+    )
+    rows = connection.execute(batch).all()
+    while rows:
         connection.execute(
-            update,
-            [
-                {"contact_id": i, "sound": name_sound(name) or None}
-                for i, name in rows[start : start + BATCH]
-            ],
+            update, [{"contact_id": i, "sound": name_sound(name) or None} for i, name in rows]
         )
+        rows = connection.execute(batch.where(contacts.c.id > rows[-1].id)).all()
