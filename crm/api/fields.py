@@ -72,7 +72,13 @@ class RefList(fields.List):
 
     def _deserialize(self, value, attr, data, **kwargs) -> list:
         ids = list(dict.fromkeys(super()._deserialize(value, attr, data, **kwargs)))
-        records = db.session.scalars(select(self.model).where(self.model.id.in_(ids))).all()
+        # Those the session holds are not asked for again (an import holds its batch's).
+        session = db.session
+        held = (session.identity_map.get(session.identity_key(self.model, i)) for i in ids)
+        records = [record for record in held if record is not None]
+        wanted = set(ids) - {record.id for record in records}
+        if wanted:
+            records += session.scalars(select(self.model).where(self.model.id.in_(wanted)))
         missing = set(ids) - {record.id for record in records}
         if missing:
             listed = ", ".join(sorted(str(i) for i in missing))

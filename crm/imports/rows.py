@@ -87,11 +87,14 @@ class RowImporter:
         """The records a batch refers to that no batch before it did, read in one query
         per kind and held until the import ends: the schema's check of each reference
         then finds them in the session (30,000 contacts name each of 10,000 partners
-        about three times; each is read once)."""
+        about three times; each is read once). So are the topics and target groups
+        that rows list."""
         for name, field in self.kind.schema.load_fields.items():
-            if not isinstance(field, Ref):
-                continue
-            self._hold(field.model, {uuid.UUID(row[name]) for row in rows if row.get(name)})
+            if isinstance(field, Ref):
+                self._hold(field.model, {uuid.UUID(row[name]) for row in rows if row.get(name)})
+            elif isinstance(field, RefList):
+                listed = {uuid.UUID(i) for row in rows for i in row.get(name) or ()}
+                self._hold(field.model, listed)
 
     def _hold_updated(self, read: list[tuple]) -> None:
         """The stored records the batch's rows update, by id or by what identifies them,

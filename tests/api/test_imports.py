@@ -1,6 +1,6 @@
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from crm.database import COPY_FROM
 from crm.models import AuditEvent, ConsentRecord, Contact, ImportRecord, Membership, Partner
@@ -393,3 +393,14 @@ def test_a_row_updates_a_record_an_earlier_batch_of_the_import_created(
         select(AuditEvent.action).where(AuditEvent.resource_id == partner.id)
     ).all()
     assert sorted(actions) == ["create", "update"]
+
+
+def test_the_topics_rows_name_are_read_once_per_batch(client, session, connection):
+    topic(session, "language")
+    session.commit()
+    rows = [f"Verein {n};Verein;extern;language" for n in range(20)]
+    statements = []
+    event.listen(connection, "before_cursor_execute", lambda *args: statements.append(args[2]))
+    upload(client, csv_bytes("Name;Art;Sektor;Handlungsfelder", *rows))
+    # Their names once, to resolve them; the records once, for the batch.
+    assert len([s for s in statements if "FROM topics" in s]) <= 2
