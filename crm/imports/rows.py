@@ -50,24 +50,31 @@ class RowImporter:
         if EXTERNAL_ID in self.headers:
             self.headers["external_ids"] = self.headers[EXTERNAL_ID]
         self.created_by_row: dict[str, int] = {}
-        # Created by the batch's rows, stored at its end (crm.imports.storing).
-        self.created: list[Any] = []
+        # Created by the batch's rows, stored at its end (crm.imports.storing), by id.
+        self.created: dict[uuid.UUID, Any] = {}
+        self.flush: Callable[[], None] = lambda: None
         self.held: dict[uuid.UUID, Any] = {}
 
     def import_batch(
         self, rows: list[tuple[int, list[Cell]]], flush: Callable[[], None]
     ) -> list[RowOutcome]:
         """Import some rows, then write what they created (`flush`) and record it."""
+        self.flush = flush
         read = [(number, *self._read(cells)) for number, cells in rows]
         self._prefetch([data for _, data, _, errors in read if not errors])
         self._hold_updated(read)
         outcomes = [self._import(*row) for row in read]
-        flush()
-        store_new(db.session, self.created)
-        # Recorded once stored: the audit trail shows the defaults filled in.
-        audit.record_creations(self.created)
-        self.created.clear()
+        self._store()
         return outcomes
+
+    def _store(self) -> None:
+        """Write what the rows so far changed and created, and record it."""
+        self.flush()
+        created = list(self.created.values())
+        store_new(db.session, created)
+        # Recorded once stored: the audit trail shows the defaults filled in.
+        audit.record_creations(created)
+        self.created.clear()
 
     def _import(self, number: int, data: dict, record_id: uuid.UUID | None, errors: dict):
         if errors:
@@ -164,7 +171,11 @@ class RowImporter:
             raise ValidationError(
                 {"_row": [f"{len(found)} stored {self._label}s match this row: add an id column."]}
             )
-        return db.session.get(self.kind.model, found[0]) if found else None
+        if not found:
+            return None
+        if found[0] in self.created:  # made by an earlier row of this batch: store it first
+            self._store()
+        return db.session.get(self.kind.model, found[0])
 
     def _create(self, number: int, data: dict[str, Any]) -> RowOutcome:
         outside = self._outside_schema(data)
@@ -176,7 +187,7 @@ class RowImporter:
             return RowOutcome(number, "skip", reason=self._duplicate_reason(likely[0]))
         record = self.kind.model(id=record_id, **loaded)
         apply_write_rules(record)
-        self.created.append(record)
+        self.created[record_id] = record
         self.existing.add(record_id, entry)
         self.created_by_row[str(record.id)] = number
         return RowOutcome(number, "create", id=record.id)

@@ -395,6 +395,16 @@ def test_a_row_updates_a_record_an_earlier_batch_of_the_import_created(
     assert sorted(actions) == ["create", "update"]
 
 
+def test_a_row_updates_a_record_an_earlier_row_of_its_batch_created(client, session):
+    content = csv_bytes(
+        "Name;Art;Sektor;PLZ", "Verein A;Verein;extern;54290", "Verein A;Verein;extern;54292"
+    )
+    body = upload(client, content).json
+    assert [row["action"] for row in body["rows"]] == ["create", "update"]
+    partner = session.scalars(select(Partner).where(Partner.name == "Verein A")).one()
+    assert (partner.postal_code, partner.version) == ("54292", 2)
+
+
 def test_the_topics_rows_name_are_read_once_per_batch(client, session, connection):
     topic(session, "language")
     session.commit()
