@@ -107,8 +107,9 @@ def equality_filters(args: Mapping[str, Any], fields: Mapping[str, Any]) -> list
     """Filters named after fields: `kind=chamber&kind=job_centre` means "kind is any of".
 
     `fields` maps a parameter to a column, or to a many-to-many relationship
-    (`"topic_id": Partner.topics`), which matches records linked to any of the ids; as an
-    EXISTS, so that no record appears twice.
+    (`"topic_id": Partner.topics`), which matches records linked to any of the ids; as
+    `id IN (SELECT ... FROM the link table)`, so that no record appears twice (and not as
+    `any()`, whose value SQLAlchemy keeps from being bound anew: crm.api.shapes).
     """
     conditions = []
     for name, target in fields.items():
@@ -116,8 +117,10 @@ def equality_filters(args: Mapping[str, Any], fields: Mapping[str, Any]) -> list
         if not values:
             continue
         if isinstance(getattr(target, "property", None), RelationshipProperty):
-            linked = target.property.mapper.class_
-            conditions.append(target.any(linked.id.in_(values)))
+            [(record_id, link_to_record)] = target.property.synchronize_pairs
+            [(_, link_to_linked)] = target.property.secondary_synchronize_pairs
+            linked = select(link_to_record).where(link_to_linked.in_(values))
+            conditions.append(record_id.in_(linked))
         else:
             conditions.append(target.in_(values))
     return conditions

@@ -19,6 +19,8 @@ from sqlalchemy.sql.visitors import replacement_traverse
 Built = TypeVar("Built")
 Parts = Mapping[str, Sequence[ClauseElement]]
 _MISSING = object()
+# A shape whose values cannot all be named: built for each request.
+_UNSHARED = object()
 
 
 class Shapes(Generic[Built]):
@@ -42,9 +44,13 @@ class Shapes(Generic[Built]):
         shape = (tuple(key.key for key in keys), tuple(map(len, parts.values())), form)
         built = self.built.get(shape, _MISSING)
         if built is _MISSING:
+            named = _named(parts, binds)
+            built = _UNSHARED if named is None else build(named)
             if len(self.built) >= self.size:
                 self.built.clear()
-            built = self.built[shape] = build(_named(parts, binds))
+            self.built[shape] = built
+        if built is _UNSHARED:
+            return build(parts), {}
         return built, values
 
 
@@ -56,12 +62,16 @@ def _hashable(value: Any) -> bool:
     return True
 
 
-def _named(parts: Parts, binds: list[BindParameter]) -> Parts:
-    """`parts` with each of `binds` replaced by a parameter named by its position."""
+def _named(parts: Parts, binds: list[BindParameter]) -> Parts | None:
+    """`parts` with each of `binds` replaced by a parameter named by its position; None
+    where one cannot be reached (SQLAlchemy keeps the criteria of `any()` and `has()`
+    from being rewritten), since that value would stay the first request's."""
     names = {id(bind): f"v{i}" for i, bind in reversed(list(enumerate(binds)))}
+    replaced = set()
 
     def named(element: Any) -> BindParameter | None:
         if isinstance(element, BindParameter) and id(element) in names:
+            replaced.add(id(element))
             return bindparam(
                 names[id(element)],
                 type_=element.type,
@@ -70,7 +80,8 @@ def _named(parts: Parts, binds: list[BindParameter]) -> Parts:
             )
         return None
 
-    return {
+    rewritten = {
         name: [replacement_traverse(element, {}, named) for element in group]
         for name, group in parts.items()
     }
+    return rewritten if replaced == names.keys() else None

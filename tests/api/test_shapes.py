@@ -1,9 +1,12 @@
 """Statements built once per shape (crm.api.shapes): each request binds its own values."""
 
+import uuid
+
 from sqlalchemy import column, select
 
 from crm.api.shapes import Shapes
-from tests.factories import make_partner
+from crm.models import Partner, Topic
+from tests.factories import make_partner, topic
 
 
 def test_parts_of_one_shape_are_built_once():
@@ -64,3 +67,20 @@ def test_a_search_repeated_with_other_words_finds_those(client, session):
     assert [p["name"] for p in client.get("/api/v1/partners?q=mainz").json["data"]] == [
         "Diakonie Mainz"
     ]
+
+
+def test_a_list_filtered_twice_by_a_link_answers_each_filter(client, session):
+    language, work = topic(session, "language"), topic(session, "labour_market")
+    make_partner(session, name="Sprachschule", topics=[language])
+    make_partner(session, name="Jobcenter", topics=[work])
+    first = client.get(f"/api/v1/partners?topic_id={language.id}").json["data"]
+    second = client.get(f"/api/v1/partners?topic_id={work.id}").json["data"]
+    assert [p["name"] for p in first + second] == ["Sprachschule", "Jobcenter"]
+
+
+def test_a_value_inside_any_makes_the_parts_built_every_time():
+    shapes, built = Shapes(), []
+    for value in (uuid.uuid4(), uuid.uuid4()):
+        parts = {"where": [Partner.topics.any(Topic.id.in_([value]))]}
+        shapes.get(parts, "form", lambda named: built.append(named) or named)
+    assert len(built) == 2
