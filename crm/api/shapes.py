@@ -40,7 +40,6 @@ class Shapes(Generic[Built]):
         if any(key is None for key in keys) or not _hashable(form):
             return build(parts), {}  # not cacheable: built for this request alone
         binds = [bind for key in keys for bind in key.bindparams]
-        values = {f"v{i}": bind.effective_value for i, bind in enumerate(binds)}
         shape = (tuple(key.key for key in keys), tuple(map(len, parts.values())), form)
         built = self.built.get(shape, _MISSING)
         if built is _MISSING:
@@ -51,7 +50,7 @@ class Shapes(Generic[Built]):
             self.built[shape] = built
         if built is _UNSHARED:
             return build(parts), {}
-        return built, values
+        return built, {f"v{i}": bind.effective_value for i, bind in enumerate(binds)}
 
 
 def _hashable(value: Any) -> bool:

@@ -77,10 +77,9 @@ def recording_merge(survivor: Any, duplicate: Any, attributes: Iterable[str]) ->
     parent, shows in the survivor's history."""
     attributes = list(attributes)
     before = audited_values(survivor, attributes)
-    last = audited_values(duplicate)
+    merged_away = _deleted(duplicate)
     yield
     changes = _changed(before, audited_values(survivor, attributes))
-    merged_away = {k: _change(v, None) for k, v in last.items()}
     _add_event(
         AuditAction.merge, survivor, changes | {"duplicate_id": _change(None, str(duplicate.id))}
     )
@@ -93,8 +92,12 @@ def recording_merge(survivor: Any, duplicate: Any, attributes: Iterable[str]) ->
 
 
 def record_deletion(record: Any) -> None:
-    values = audited_values(record)
-    _add_event(AuditAction.delete, record, {k: _change(v, None) for k, v in values.items()})
+    _add_event(AuditAction.delete, record, _deleted(record))
+
+
+def _deleted(record: Any) -> dict[str, Any]:
+    """Each value the record holds, changed to nothing."""
+    return {k: _change(v, None) for k, v in audited_values(record).items()}
 
 
 def record_erasure(record: Any) -> None:

@@ -16,7 +16,6 @@ from typing import Any, Literal
 
 from flask import has_request_context, request
 from sqlalchemy import ForeignKey, delete, func, inspect, select, update
-from sqlalchemy.orm import RelationshipProperty
 
 from crm.database import Base, db
 from crm.errors import InvalidInput, Merged
@@ -171,13 +170,9 @@ def _changes_as_json(values: dict[str, Any]) -> dict[str, Any]:
 def _references(model: type) -> list[ForeignKey]:
     """The foreign keys that point at `model`, except the link tables of its own
     many-to-many relationships (joined in the plan, deleted with the duplicate)."""
-    table = model.__table__
-    own_links = {
-        prop.secondary
-        for prop in inspect(model).attrs
-        if isinstance(prop, RelationshipProperty) and prop.secondary is not None
-    }
-    return [fk for fk in foreign_keys_to(table) if fk.parent.table not in own_links]
+    _, links = audit.audited_attributes(model)
+    own_links = {getattr(model, key).property.secondary for key in links}
+    return [fk for fk in foreign_keys_to(model.__table__) if fk.parent.table not in own_links]
 
 
 def _count_references(record: Any) -> dict[str, int]:

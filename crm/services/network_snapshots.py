@@ -38,7 +38,6 @@ KEPT = 8
 
 @dataclass
 class Refreshed:
-    shape: str
     betweenness: Betweenness
     computed_now: bool
 
@@ -84,10 +83,10 @@ def refresh(session: Session, wanted: NetworkFilter) -> Refreshed:
     shape = shape_of(network)
     found = stored(session, shape)
     if found is not None:
-        return Refreshed(shape, found, computed_now=False)
+        return Refreshed(found, computed_now=False)
     computed = network_betweenness.ahead_of_time(analysis_graph(network))
     store(session, shape, network, computed)
-    return Refreshed(shape, computed, computed_now=True)
+    return Refreshed(computed, computed_now=True)
 
 
 def store(session: Session, shape: str, network: Network, betweenness: Betweenness) -> None:
