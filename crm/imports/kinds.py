@@ -96,6 +96,11 @@ class Existing:
             return []
         return self.index.likely(entry.record, entry.blocks)
 
+    def _load(self, statement) -> None:
+        """Files the stored records `statement` reads (their id and what identifies them)."""
+        for row in db.session.execute(statement):
+            self.add(row.id, self.entry(row.id, row._mapping))
+
     def identifying_keys(self, data: dict[str, Any]) -> list:
         raise NotImplementedError
 
@@ -106,8 +111,7 @@ class Existing:
 class ExistingPartners(Existing):
     def __init__(self):
         super().__init__(index=organisation_index())
-        for row in db.session.execute(select(*PARTNER_COLUMNS)):
-            self.add(row.id, self.entry(row.id, row._mapping))
+        self._load(select(*PARTNER_COLUMNS))
 
     def identifying_keys(self, data):
         external_ids = data.get("external_ids") or ()
@@ -121,9 +125,7 @@ class ExistingPartners(Existing):
 class ExistingContacts(Existing):
     def __init__(self):
         super().__init__(index=person_index())
-        statement = select(*CONTACT_COLUMNS, Contact.partner_id).where(Contact.not_erased)
-        for row in db.session.execute(statement):
-            self.add(row.id, self.entry(row.id, row._mapping))
+        self._load(select(*CONTACT_COLUMNS, Contact.partner_id).where(Contact.not_erased))
 
     def identifying_keys(self, data):
         keys = [("email", data["email"].strip().lower())] if data.get("email") else []
@@ -140,8 +142,7 @@ class ExistingMemberships(Existing):
     def __init__(self):
         super().__init__()
         columns = (Membership.id, Membership.steering_group_id, Membership.partner_id)
-        for row in db.session.execute(select(*columns, Membership.start_date)):
-            self.add(row.id, self.entry(row.id, row._mapping))
+        self._load(select(*columns, Membership.start_date))
 
     def identifying_keys(self, data):
         wanted = ("steering_group_id", "partner_id", "start_date")

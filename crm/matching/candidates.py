@@ -91,7 +91,9 @@ def candidates(
     compared |= twice
     # A record with one key at most: one piece of evidence is all it can give.
     for position, found in enumerate(record_keys):
-        for key in found if len(found) < 2 else ():
+        if len(found) >= 2:
+            continue
+        for key in found:
             for other in telling.get(key, ()):
                 if other != position:
                     compared.add(min(position, other) * size + max(position, other))

@@ -7,6 +7,7 @@ or phone) add to it. Each match carries its reasons, so that a coordinator can j
 import re
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
+from functools import cache
 
 from crm.matching.names import name_similarity
 from crm.matching.phonetics import cologne_phonetics
@@ -113,8 +114,10 @@ def compare_people(a: PersonRecord, b: PersonRecord) -> Match:
     return Match(a.id, b.id, round(score, 3), tuple(reasons))
 
 
+@cache
 def name_sound(name: str) -> str:
-    """The phonetic key of a whole name: "Al-Hassan" and "Al Hassan" sound the same."""
+    """The phonetic key of a whole name: "Al-Hassan" and "Al Hassan" sound the same.
+    Asked twice for every pair compared; names repeat, so this is cached like `parse`."""
     return cologne_phonetics(re.sub(r"[\s-]+", "", name))
 
 
