@@ -14,15 +14,15 @@ $(BIN)/.installed: requirements/dev.lock
 ## Set up, migrate, load demo data once, print an admin key, and serve on 127.0.0.1:$(PORT).
 run: $(BIN)/.installed
 	$(BIN)/flask --app wsgi crm demo
-	$(BIN)/flask --app wsgi run --host 127.0.0.1 --port $(PORT)
+	$(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) wsgi:app
 
 ## Lint, then the whole suite on SQLite and (when reachable; required under CI=true) PostgreSQL.
 test: $(BIN)/.installed lint
 	$(BIN)/pytest
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check crm migrations tests wsgi.py
-	$(BIN)/ruff format --check crm migrations tests wsgi.py
+	$(BIN)/ruff check crm migrations tests wsgi.py gunicorn.conf.py
+	$(BIN)/ruff format --check crm migrations tests wsgi.py gunicorn.conf.py
 
 ## Regenerate the committed OpenAPI document from the code.
 openapi: $(BIN)/.installed

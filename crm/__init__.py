@@ -1,5 +1,6 @@
 """Kooperationspartner-CRM: the application factory."""
 
+import os
 from pathlib import Path
 
 from flask import Flask
@@ -14,7 +15,13 @@ from crm.network_map import page as network_map_page
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    app = Flask(__name__, instance_relative_config=True)
+    # The instance folder holds the SQLite database, the demo key and exports by default.
+    instance = os.environ.get("CRM_INSTANCE_PATH")
+    app = Flask(
+        __name__,
+        instance_path=os.path.abspath(instance) if instance else None,
+        instance_relative_config=True,
+    )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     app.config.from_mapping(from_environment(app.instance_path))
     if test_config:

@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from crm import schema
+from crm.api.idempotency import purge_expired
 from crm.auth import create_api_key, revoke_api_key
 from crm.database import db
 from crm.demo import ensure_demo_admin_key, load_demo_data_once
@@ -97,6 +98,23 @@ def api_key_revoke(name: str) -> None:
     revoke_api_key(key)
     db.session.commit()
     click.echo(f"Revoked '{name}'.")
+
+
+@crm_cli.group("idempotency")
+def idempotency_cli() -> None:
+    """The responses kept for repeated POSTs (Idempotency-Key)."""
+
+
+@idempotency_cli.command("purge")
+def idempotency_purge() -> None:
+    """Delete the expired keys and their responses (which may hold personal data).
+    Run it every hour or so, from cron or a systemd timer."""
+    purged = 0
+    while batch := purge_expired(limit=1000):
+        purged += batch
+        db.session.commit()
+    db.session.commit()
+    click.echo(f"Deleted {purged} expired Idempotency-Key(s).")
 
 
 @crm_cli.command("demo")

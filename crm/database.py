@@ -48,6 +48,9 @@ def make_engine(url: str, **options: Any) -> Engine:
         dbapi_connection.isolation_level = None
         dbapi_connection.execute("PRAGMA foreign_keys = ON")
         dbapi_connection.execute("PRAGMA busy_timeout = 5000")
+        # What is deleted or overwritten is zeroed in the file, not left in free pages:
+        # an erased person must not be readable from the database file.
+        dbapi_connection.execute("PRAGMA secure_delete = ON")
 
     @event.listens_for(engine, "begin")
     def _begin(connection):

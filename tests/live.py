@@ -1,9 +1,15 @@
 """The app served for real on a loopback port, and a headless Chromium, for tests of
-clients that speak HTTP (a generated client, Swagger UI, the network map)."""
+clients that speak HTTP (a generated client, Swagger UI, the network map); and the app
+under the production server with its shipped configuration (`gunicorn.conf.py`)."""
 
 import os
 import shutil
+import socket
+import subprocess
+import sys
 import threading
+import time
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -32,12 +38,7 @@ def served(
 ) -> Iterator[tuple[str, str]]:
     """(base URL, key of `role`) of the app on a migrated database at `url`, after
     `prepare` has filled it (committed)."""
-    schema.upgrade(url)
-    app = create_app({"DATABASE_URL": url})
-    with Session(app.extensions["crm.engine"]) as session:
-        prepare(session)
-        _, key = create_api_key(session, f"live-{uuid.uuid4().hex[:6]}", role)
-        session.commit()
+    app, key = prepared(url, role, prepare)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -47,6 +48,54 @@ def served(
         server.shutdown()
         thread.join()
         db.dispose(app)
+
+
+def prepared(
+    url: str, role: ApiRole, prepare: Callable[[Session], None] = lambda _session: None
+) -> tuple:
+    """(app, key of `role`) on the database at `url`, migrated and filled by `prepare`."""
+    schema.upgrade(url)
+    app = create_app({"DATABASE_URL": url})
+    with Session(app.extensions["crm.engine"]) as session:
+        prepare(session)
+        _, key = create_api_key(session, f"live-{uuid.uuid4().hex[:6]}", role)
+        session.commit()
+    return app, key
+
+
+@contextmanager
+def gunicorn(environment: dict[str, str], log: Path, *options: str) -> Iterator[str]:
+    """The app under gunicorn with `gunicorn.conf.py`, `environment` added to this
+    process's, everything it prints in `log`; yields its base URL."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py"]
+    command += ["--bind", f"127.0.0.1:{port}", *options, "wsgi:app"]
+    with log.open("ab") as output:
+        server = subprocess.Popen(
+            command, env=os.environ | environment, stdout=output, stderr=subprocess.STDOUT
+        )
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_ready(base_url, server, log)
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _wait_until_ready(base_url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            pytest.fail(f"gunicorn ended with {server.returncode}:\n{log.read_text()}")
+        try:
+            with urllib.request.urlopen(f"{base_url}/healthz", timeout=1):
+                return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"gunicorn did not answer within 30 s:\n{log.read_text()}")
 
 
 def require_chromium() -> None:

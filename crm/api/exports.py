@@ -13,12 +13,13 @@ from crm.api.export_schemas import (
     ExportScheduleSchema,
 )
 from crm.api.files import BINARY, file_response
-from crm.api.items import create, delete, get_or_404, item_response, update
+from crm.api.items import check_if_match, create, get_or_404, item_response, update
 from crm.api.listing import envelope, equality_filters, paginate
 from crm.database import db
 from crm.errors import NotFound
 from crm.models import ExportRun, ExportSchedule
 from crm.models.enums import ApiRole
+from crm.services.export_runs import delete_run, delete_schedule
 from crm.services.export_schedules import check_schedule, timing
 
 blp = Blueprint(
@@ -106,10 +107,13 @@ class ExportScheduleItem(MethodView):
     def delete(self, schedule_id):
         """Delete an export schedule
 
-        Deletes the geplanter Export with its runs and the files kept for download.
-        Files already written to a directory or sent by e-mail stay where they are.
+        Deletes the geplanter Export with its runs and their files: those kept for
+        download and those written to the export directory. E-mails already sent stay
+        with their recipients.
         """
-        delete(get_or_404(ExportSchedule, schedule_id))
+        schedule = get_or_404(ExportSchedule, schedule_id)
+        check_if_match(schedule)
+        delete_schedule(schedule)
         db.session.commit()
 
 
@@ -144,10 +148,13 @@ class ExportRunItem(MethodView):
     def delete(self, run_id):
         """Delete an export run and its file
 
-        Erases the record of the run and the file kept for it, e.g. when a person's
-        data must be erased (DSGVO Art. 17). Admins only.
+        Erases the record of the run and its file, kept for download or written to the
+        export directory, e.g. when a person's data must be erased (DSGVO Art. 17).
+        Admins only.
         """
-        delete(get_or_404(ExportRun, run_id))
+        run = get_or_404(ExportRun, run_id)
+        check_if_match(run)
+        delete_run(run)
         db.session.commit()
 
 

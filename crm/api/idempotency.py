@@ -5,21 +5,26 @@ again with the same key; it is not carried out twice. The key is reserved in the
 request's own transaction, so it is stored if and only if the change is; the response
 is added once the view has committed. The same key with another request, or a repeat while the
 first request is still running, is a 409. Keys are the caller's own and
-are kept for `KEEP`; storing a key deletes up to `PURGE_BATCH` expired ones, so that the
-table keeps about a day's keys without a job to clean it.
+are kept for `KEEP`; `flask crm idempotency purge` (scheduled work) deletes expired ones, and
+storing a key deletes up to `PURGE_BATCH` of them on the way.
+
+A stored response can hold personal data (the body of `POST /contacts`). Erasing a person
+drops every stored response that names them (`forget_responses_naming`); a repeat of such
+a request answers 410 and is still not carried out again.
 """
 
 import hashlib
 import json
 import re
+import uuid
 from datetime import timedelta
 
 from flask import Response, g, request
-from sqlalchemy import delete, event, select
+from sqlalchemy import delete, event, select, update
 from sqlalchemy.exc import IntegrityError
 
 from crm.database import db
-from crm.errors import BadRequest, Conflict
+from crm.errors import BadRequest, Conflict, Gone
 from crm.models import IdempotentRequest
 from crm.models.base import utcnow
 
@@ -73,21 +78,37 @@ def begin() -> Response | None:
     return None
 
 
-def purge_expired() -> None:
-    """Deletes the oldest expired keys, `PURGE_BATCH` at most. Rows another request is
-    deleting are skipped (PostgreSQL), not waited for."""
+def purge_expired(limit: int = PURGE_BATCH) -> int:
+    """Deletes the oldest expired keys, `limit` at most, and says how many. Rows another
+    request is deleting are skipped (PostgreSQL), not waited for."""
     expired = (
         select(IdempotentRequest.id)
         .where(IdempotentRequest.created_at <= utcnow() - KEEP)
         .order_by(IdempotentRequest.created_at)
-        .limit(PURGE_BATCH)
+        .limit(limit)
         .with_for_update(skip_locked=True)
     )
-    db.session.execute(
+    return db.session.execute(
         delete(IdempotentRequest)
         .where(IdempotentRequest.id.in_(expired.scalar_subquery()))
         .execution_options(synchronize_session=False)
-    )
+    ).rowcount
+
+
+def forget_responses_naming(record_id: uuid.UUID) -> int:
+    """Drops every stored response that names the record (any response about a contact
+    carries its id), keeping the key so that the request is not carried out again.
+    Returns how many. The table holds about a day's keys, so the scan is short."""
+    return db.session.execute(
+        update(IdempotentRequest)
+        .where(IdempotentRequest.response_body.contains(str(record_id)))
+        .values(
+            response_body=None,
+            response_headers=None,
+            personal_data_erased_at=utcnow(),
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
 
 
 def _repeat(first: IdempotentRequest) -> Response:
@@ -95,6 +116,12 @@ def _repeat(first: IdempotentRequest) -> Response:
         raise Conflict(
             "This Idempotency-Key was used for another request; use a new key for this one.",
             errors={HEADER: ["Used before with another method, path or body."]},
+        )
+    if first.personal_data_erased_at is not None:
+        raise Gone(
+            "The response to the first request with this Idempotency-Key held personal data "
+            f"that was erased on {first.personal_data_erased_at:%Y-%m-%d} (Art. 17 DSGVO); "
+            "the request is not carried out again."
         )
     if first.status_code is None:
         raise Conflict("The first request with this Idempotency-Key is still running.")

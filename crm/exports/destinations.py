@@ -3,6 +3,10 @@ directory, or e-mailed through the configured SMTP server.
 
 A destination that fails raises `DeliveryFailed` with a message for the run's record:
 what failed and what to check, never the file's content.
+
+Files written to the directory hold personal data: they are readable by the service's
+own user only (0600, folders 0700), and `remove_delivered_file` removes one again when
+its run is deleted or the person erased.
 """
 
 import os
@@ -39,13 +43,19 @@ def _keep_in_database(_schedule, _export, _config) -> str:
     return "database"
 
 
+PRIVATE_FILE, PRIVATE_FOLDER = 0o600, 0o700
+
+
 def _write_to_directory(schedule: ExportSchedule, export: ExportFile, config: Mapping) -> str:
-    folder = Path(config["CRM_EXPORT_DIRECTORY"]) / (schedule.directory or "")
+    root = Path(config["CRM_EXPORT_DIRECTORY"]).absolute()
+    folder = root / (schedule.directory or "")
     target = folder / export.name
     partial = folder / f".{export.name}.partial"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        partial.write_bytes(export.content)
+        _make_private_folders(root, folder)
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, PRIVATE_FILE)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(export.content)
         # Readers of the directory never see a half-written file.
         os.replace(partial, target)
     except OSError as error:
@@ -53,6 +63,26 @@ def _write_to_directory(schedule: ExportSchedule, export: ExportFile, config: Ma
             f"Could not write the export to the directory {folder}: {error.strerror or error}."
         ) from error
     return str(target)
+
+
+def _make_private_folders(root: Path, folder: Path) -> None:
+    """The export directory and the schedule's folders below it, each 0700 when created."""
+    root.mkdir(mode=PRIVATE_FOLDER, parents=True, exist_ok=True)
+    path = root
+    for part in folder.relative_to(root).parts:
+        path /= part
+        path.mkdir(mode=PRIVATE_FOLDER, exist_ok=True)
+
+
+def remove_delivered_file(delivered_to: str | None, config: Mapping) -> None:
+    """Removes a file this service wrote below the export directory. The path is checked
+    as written, not resolved: a folder below the directory may be a symlink to a share."""
+    if not delivered_to or not os.path.isabs(delivered_to):
+        return  # "database", or an e-mail: nothing here to remove
+    root = os.path.normpath(os.path.abspath(config["CRM_EXPORT_DIRECTORY"]))
+    path = os.path.normpath(delivered_to)
+    if os.path.commonpath([root, path]) == root and path != root:
+        Path(path).unlink(missing_ok=True)
 
 
 def _send_by_email(schedule: ExportSchedule, export: ExportFile, config: Mapping) -> str:

@@ -7,8 +7,8 @@ from pathlib import Path
 def from_environment(instance_path: str | Path) -> dict:
     return {
         # Schedules that write to a directory write below this one, never elsewhere.
-        "CRM_EXPORT_DIRECTORY": os.environ.get(
-            "CRM_EXPORT_DIRECTORY", str(Path(instance_path) / "exports")
+        "CRM_EXPORT_DIRECTORY": os.path.abspath(
+            os.environ.get("CRM_EXPORT_DIRECTORY", Path(instance_path) / "exports")
         ),
         "CRM_SMTP_HOST": os.environ.get("CRM_SMTP_HOST", ""),
         "CRM_SMTP_PORT": int(os.environ.get("CRM_SMTP_PORT", "587")),

@@ -25,3 +25,6 @@ class IdempotentRequest(Base):
     status_code: Mapped[int | None] = mapped_column()
     response_headers: Mapped[dict[str, str] | None] = mapped_column(JSON)
     response_body: Mapped[str | None] = mapped_column(Text)
+    # Set when the response was dropped because it held a person's erased data: a repeat
+    # then answers 410 and is still not carried out again.
+    personal_data_erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

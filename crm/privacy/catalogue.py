@@ -50,7 +50,7 @@ NOT_PERSONAL = {
     "change_events": "txid occurred_at resource_type resource_id parent_id action changed_fields",
     "export_schedules": "name report parameters format date_format cron time_zone "
     "destination directory enabled next_run_at",
-    "idempotent_requests": "key fingerprint status_code response_headers",
+    "idempotent_requests": "key fingerprint status_code response_headers personal_data_erased_at",
     "imports": "actor_kind resource file_name file_sha256 rows created updated skipped",
     "merged_records": "resource_type survivor_id merged_at",
     "webhook_subscriptions": "url description event_types secret active feed_txid feed_position",

@@ -12,16 +12,18 @@ import uuid
 from collections.abc import Callable, Collection, Mapping
 
 import marshmallow as ma
+from flask import current_app
 from sqlalchemy import select
 
 from crm.database import db
 from crm.exports.catalogue import build_scheduled_report
-from crm.exports.destinations import DeliveryFailed, ExportFile, deliver
+from crm.exports.destinations import DeliveryFailed, ExportFile, deliver, remove_delivered_file
 from crm.exports.formats import FORMATS, file_name, render
 from crm.exports.report import Progress
 from crm.models import ExportRun, ExportRunContact, ExportRunFile, ExportSchedule
 from crm.models.base import utcnow
 from crm.models.export import DateFormat, ExportDestination, ExportRunStatus
+from crm.services import audit
 from crm.services.export_schedules import next_due
 from crm.services.reporting import local_day
 
@@ -125,3 +127,19 @@ def runs_holding_contact(contact_id: uuid.UUID) -> list[ExportRun]:
         .where(ExportRunContact.contact_id == contact_id)
         .order_by(ExportRun.due_at)
     ).all()
+
+
+def delete_run(run: ExportRun) -> None:
+    """The run goes with everything it made: the file kept for download and the copy it
+    wrote to the export directory (e-mails are with their recipients)."""
+    remove_delivered_file(run.delivered_to, current_app.config)
+    audit.record_deletion(run)
+    db.session.delete(run)
+
+
+def delete_schedule(schedule: ExportSchedule) -> None:
+    """The schedule goes with its runs and their files."""
+    for run in db.session.scalars(select(ExportRun).where(ExportRun.schedule_id == schedule.id)):
+        delete_run(run)
+    audit.record_deletion(schedule)
+    db.session.delete(schedule)

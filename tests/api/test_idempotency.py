@@ -87,3 +87,17 @@ def test_storing_a_key_keeps_the_ones_still_valid(client, session):
     client.post("/api/v1/partners", json=_partner(), headers={"Idempotency-Key": KEY_VALUE})
     session.expire_all()
     assert session.get(IdempotentRequest, fresh_id) is not None
+
+
+def test_the_purge_command_deletes_every_expired_key_and_only_those(app, session):
+    expired = [
+        _stored(session, "someone", f"old-{n}", idempotency.KEEP + timedelta(minutes=n + 1))
+        for n in range(3)
+    ]
+    fresh_id = _stored(session, "someone", "recent", idempotency.KEEP - timedelta(minutes=1))
+    session.commit()
+    result = app.test_cli_runner().invoke(args=["crm", "idempotency", "purge"])
+    assert result.output == "Deleted 3 expired Idempotency-Key(s).\n"
+    session.expire_all()
+    assert [session.get(IdempotentRequest, i) for i in expired] == [None] * 3
+    assert session.get(IdempotentRequest, fresh_id) is not None

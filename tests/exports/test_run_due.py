@@ -6,6 +6,7 @@ import json
 import socket
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -103,6 +104,29 @@ def test_writes_to_a_folder_below_the_export_directory(app, session, export_conf
     assert written.read_bytes().startswith(b"\xef\xbb\xbf")
     assert run.delivered_to == str(written)
     assert run.file is None
+
+
+def test_written_files_and_folders_are_for_the_service_alone(app, session, export_config, tmp_path):
+    schedule = make_schedule(session, next_run_at=PAST, destination="directory", directory="a/b")
+    run_due(app)
+    [run] = runs_of(session, schedule)
+    assert Path(run.delivered_to).stat().st_mode & 0o777 == 0o600
+    for folder in (tmp_path / "a", tmp_path / "a" / "b"):
+        assert folder.stat().st_mode & 0o777 == 0o700
+
+
+@pytest.mark.parametrize("deleted", ["export-runs", "export-schedules"])
+def test_deleting_a_run_or_its_schedule_removes_the_written_file(
+    app, session, export_config, admin, deleted
+):
+    schedule = make_schedule(session, next_run_at=PAST, destination="directory")
+    run_due(app)
+    [run] = runs_of(session, schedule)
+    record = run if deleted == "export-runs" else schedule
+    url = f"/api/v1/{deleted}/{record.id}"
+    etag = admin.get(url).headers["ETag"]
+    assert admin.delete(url, headers={"If-Match": etag}).status_code == 204
+    assert not Path(run.delivered_to).exists()
 
 
 def test_sends_the_file_through_the_smtp_server(app, session, smtp_sink):
