@@ -9,7 +9,7 @@ import time
 from collections.abc import Mapping
 from typing import Any
 
-from flask import Flask, current_app, g, has_request_context, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from sqlalchemy import Executable, MetaData, Table, create_engine, event, exc, select
 from sqlalchemy.engine import Connection, Engine, Result
 from sqlalchemy.orm import DeclarativeBase, Session, object_session, sessionmaker
@@ -145,7 +145,14 @@ def flush_record(record: Any) -> None:
 
 class Database:
     """Binds an engine to an app and hands out one session per app context: for
-    safe methods (GET, HEAD, OPTIONS) one that reads without a transaction."""
+    safe methods (GET, HEAD, OPTIONS) one that reads without a transaction.
+
+    A request that writes is committed once, at the HTTP boundary, after its response is
+    built (`_commit_the_request`): views and services only flush. So the response is read
+    in the write's own transaction, and what is stored with it (the response kept for an
+    `Idempotency-Key`) commits with the change or not at all: a connection lost on the
+    way never leaves a change committed whose answer is lost.
+    """
 
     def init_app(self, app: Flask) -> None:
         engine = make_engine(app.config["DATABASE_URL"])
@@ -154,6 +161,7 @@ class Database:
         app.extensions["crm.engines"] = {engine, reading}
         app.extensions["crm.sessionmaker"] = sessionmaker(engine, expire_on_commit=False)
         app.extensions["crm.read_sessionmaker"] = sessionmaker(reading, expire_on_commit=False)
+        app.after_request(self._commit_the_request)
         app.teardown_appcontext(self._close_session)
 
     @staticmethod
@@ -174,6 +182,22 @@ class Database:
         """Undo whatever the request has written so far (on any error)."""
         if "db_session" in g:
             g.db_session.rollback()
+
+    @staticmethod
+    def _commit_the_request(response: Response) -> Response:
+        """Commits a successful request's writes; an error answer has rolled them back.
+        A commit that fails is answered like any error, through the one error path."""
+        session = g.get("db_session")
+        if session is None or not session.in_transaction():
+            return response
+        if response.status_code >= 400:
+            session.rollback()
+            return response
+        try:
+            session.commit()
+        except Exception as error:  # answered by the app's error handlers, which roll back
+            return current_app.make_response(current_app.handle_user_exception(error))
+        return response
 
     @staticmethod
     def _close_session(_exc: BaseException | None) -> None:

@@ -9,7 +9,6 @@ from crm.api.blueprint import Blueprint
 from crm.api.fields import ClassifiedSchema, MergePatch, Ref, ResourceSchema, enum, span_end, text
 from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import SearchableListArgs, SortField, envelope, equality_filters, paginate
-from crm.database import db
 from crm.models import Agreement, AgreementParty, SteeringGroup
 from crm.models.enums import AgreementKind, AgreementStatus
 from crm.services.agreements import require_parties_to_take_effect
@@ -138,7 +137,6 @@ class Agreements(MethodView):
         """
         agreement = create(Agreement, data)
         require_parties_to_take_effect(agreement)
-        db.session.commit()
         return item_response(agreement, 201)
 
 
@@ -162,7 +160,6 @@ class AgreementItem(MethodView):
         """
         agreement = update(get_or_404(Agreement, agreement_id), changes)
         require_parties_to_take_effect(agreement)
-        db.session.commit()
         return item_response(agreement)
 
     @blp.response(204)
@@ -173,4 +170,3 @@ class AgreementItem(MethodView):
         archive it instead (`status` `archived`), so that its history stays.
         """
         delete(get_or_404(Agreement, agreement_id))
-        db.session.commit()

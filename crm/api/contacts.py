@@ -29,7 +29,6 @@ from crm.api.listing import (
     equality_filters,
     paginate,
 )
-from crm.database import db
 from crm.models import Contact, Employment, Partner
 from crm.models.enums import ContactStatus, LegalBasis, Salutation
 from crm.models.privacy import ConsentPurpose
@@ -195,7 +194,6 @@ class Contacts(MethodView):
         refuse_likely_duplicate(Contact, data, args)
         contact = create(Contact, data)
         apply_write_rules(contact)
-        db.session.commit()
         return item_response(contact, 201)
 
 
@@ -240,7 +238,6 @@ class ContactItem(MethodView):
         """
         contact = update(live_contact(contact_id), changes)
         apply_write_rules(contact)
-        db.session.commit()
         return item_response(contact)
 
     @blp.response(204)
@@ -253,7 +250,6 @@ class ContactItem(MethodView):
         steering group (Steuerungsgruppe) refers to the contact.
         """
         delete(live_contact(contact_id))
-        db.session.commit()
 
 
 @blp.route("/<uuid:contact_id>/employments")

@@ -15,7 +15,6 @@ from crm.api.export_schemas import (
 from crm.api.files import BINARY, file_response
 from crm.api.items import check_if_match, create, get_or_404, item_response, update
 from crm.api.listing import envelope, equality_filters, paginate
-from crm.database import db
 from crm.errors import NotFound
 from crm.models import ExportRun, ExportSchedule
 from crm.models.enums import ApiRole
@@ -78,7 +77,6 @@ class ExportSchedules(MethodView):
         """
         schedule = create(ExportSchedule, data | timing(data))
         check_schedule(schedule)
-        db.session.commit()
         return item_response(schedule, 201)
 
 
@@ -100,7 +98,6 @@ class ExportScheduleItem(MethodView):
         schedule = get_or_404(ExportSchedule, schedule_id)
         schedule = update(schedule, changes | timing(changes, schedule))
         check_schedule(schedule)
-        db.session.commit()
         return item_response(schedule)
 
     @blp.response(204)
@@ -114,7 +111,6 @@ class ExportScheduleItem(MethodView):
         schedule = get_or_404(ExportSchedule, schedule_id)
         check_if_match(schedule)
         delete_schedule(schedule)
-        db.session.commit()
 
 
 @blp.route("/export-runs")
@@ -155,7 +151,6 @@ class ExportRunItem(MethodView):
         run = get_or_404(ExportRun, run_id)
         check_if_match(run)
         delete_run(run)
-        db.session.commit()
 
 
 @blp.route("/export-runs/<uuid:run_id>/download")

@@ -1,12 +1,13 @@
 """`Idempotency-Key` on POST: a repeated request gets the first one's response.
 
 A client that did not hear back (a timeout, a dropped connection) sends the same POST
-again with the same key; it is not carried out twice. The key is reserved in the
-request's own transaction, so it is stored if and only if the change is; the response
-is added once the view has committed. The same key with another request, or a repeat while the
-first request is still running, is a 409. Keys are the caller's own and
-are kept for `KEEP`; `flask crm idempotency purge` (scheduled work) deletes expired ones, and
-storing a key deletes up to `PURGE_BATCH` of them on the way.
+again with the same key; it is not carried out again. The key is reserved in the
+request's own transaction and its response stored in it before the one commit at the
+HTTP boundary (`crm.database`), so a key is stored if and only if the change is, always
+with its response. The same key with another request is a 422; a repeat while the first
+request is still running (its reservation not yet committed) is a 409. Keys are the
+caller's own and are kept for `KEEP`; `flask crm idempotency purge` (scheduled work)
+deletes expired ones, and storing a key deletes up to `PURGE_BATCH` of them on the way.
 
 A stored response can hold personal data (the body of `POST /contacts`). Erasing a person
 drops every stored response that names them (`forget_responses_naming`); a repeat of such
@@ -20,11 +21,11 @@ import uuid
 from datetime import timedelta
 
 from flask import Response, g, request
-from sqlalchemy import delete, event, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from crm.database import db
-from crm.errors import BadRequest, Conflict, Gone
+from crm.errors import BadRequest, Conflict, Gone, Problem
 from crm.models import IdempotentRequest
 from crm.models.base import utcnow
 
@@ -43,9 +44,18 @@ PARAMETER = {
     "description": "Any unique string (a UUID, say) to make the POST safe to repeat: the "
     "same key with the same body returns the first response (with "
     "`Idempotent-Replayed: true`) and changes nothing; the same key with another body is "
-    f"a 409. Kept for {KEEP.total_seconds() / 3600:.0f} hours.",
+    "a 422, a repeat while the first is still running a 409. "
+    f"Kept for {KEEP.total_seconds() / 3600:.0f} hours.",
     "schema": {"type": "string", "pattern": VALID_KEY.pattern, "maxLength": 255},
 }
+
+
+class KeyReused(Problem):
+    """The IETF draft's answer to a key sent again with another request."""
+
+    status = 422
+    title = "Idempotency-Key reused"
+    type = "urn:crm:problem:idempotency-key-reused"
 
 
 def begin() -> Response | None:
@@ -113,7 +123,7 @@ def forget_responses_naming(record_id: uuid.UUID) -> int:
 
 def _repeat(first: IdempotentRequest) -> Response:
     if first.fingerprint != _fingerprint():
-        raise Conflict(
+        raise KeyReused(
             "This Idempotency-Key was used for another request; use a new key for this one.",
             errors={HEADER: ["Used before with another method, path or body."]},
         )
@@ -138,28 +148,20 @@ def _reserve(reservation: IdempotentRequest) -> None:
     except IntegrityError:
         raise Conflict("The first request with this Idempotency-Key is still running.") from None
     g.idempotent_request = reservation
-    # Only a committed change has a response worth repeating.
-    event.listen(db.session, "after_commit", _note_commit, once=True)
-
-
-def _note_commit(_session) -> None:
-    g.idempotent_committed = True
 
 
 def finish(response: Response) -> Response:
-    """After the view: store its response with the reserved key."""
+    """After the view, before the request's commit: store its response with the
+    reserved key. An error answer rolls the reservation back with everything else,
+    and a view that rolled back (a dry run) has nothing to repeat either."""
     reservation = g.pop("idempotent_request", None)
-    if reservation is None or not g.pop("idempotent_committed", False):
+    if reservation is None or reservation not in db.session or response.status_code >= 300:
         return response
-    if 200 <= response.status_code < 300:
-        reservation.status_code = response.status_code
-        reservation.response_headers = {
-            name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers
-        }
-        reservation.response_body = response.get_data(as_text=True)
-    else:
-        db.session.delete(reservation)  # nothing to repeat: let the key be used again
-    db.session.commit()
+    reservation.status_code = response.status_code
+    reservation.response_headers = {
+        name: response.headers[name] for name in REPLAYED_HEADERS if name in response.headers
+    }
+    reservation.response_body = response.get_data(as_text=True)
     return response
 
 

@@ -188,7 +188,6 @@ class Imports(MethodView):
         if args["dry_run"]:
             db.session.rollback()
             return report, 200
-        db.session.commit()
         return item_response(report, 201)
 
 

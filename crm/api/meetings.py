@@ -102,7 +102,6 @@ class Meetings(MethodView):
         """
         group = get_or_404(SteeringGroup, group_id)
         meeting = create(Meeting, data | {"steering_group_id": group.id})
-        db.session.commit()
         return item_response(meeting, 201)
 
 
@@ -138,7 +137,6 @@ class MeetingItem(MethodView):
         `{"status": "held"}`; each list replaces the one stored.
         """
         meeting = update(_meeting(group_id, meeting_id), changes)
-        db.session.commit()
         return item_response(meeting)
 
     @blp.response(204)
@@ -149,7 +147,6 @@ class MeetingItem(MethodView):
         meetings entered by mistake: a meeting that did not take place is `cancelled`.
         """
         delete(_meeting(group_id, meeting_id))
-        db.session.commit()
 
 
 @blp.route("/<uuid:meeting_id>/calendar")
@@ -194,7 +191,6 @@ class ActionItems(MethodView):
         """
         meeting = _meeting(group_id, meeting_id)
         item = create(ActionItem, data | {"meeting_id": meeting.id})
-        db.session.commit()
         return item_response(item, 201)
 
 
@@ -213,7 +209,6 @@ class ActionItemItem(MethodView):
         Send `{"status": "done"}` when the Aufgabe is erledigt.
         """
         item = update(_action_item(group_id, meeting_id, item_id), changes)
-        db.session.commit()
         return item_response(item)
 
     @blp.response(204)
@@ -223,4 +218,3 @@ class ActionItemItem(MethodView):
         For Aufgaben entered by mistake; one that is no longer needed is `cancelled`.
         """
         delete(_action_item(group_id, meeting_id, item_id))
-        db.session.commit()

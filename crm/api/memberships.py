@@ -12,7 +12,6 @@ from crm.api.fields import MergePatch, Ref, ResourceSchema, enum, span_end, text
 from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import ListArgs, SortField, envelope, equality_filters, paginate
 from crm.api.rows import AcceptsDumped, RowDump
-from crm.database import db
 from crm.models import Contact, Membership, Partner, SteeringGroup
 from crm.models.enums import MembershipRole
 from crm.services.memberships import ended_before, in_force_on
@@ -134,7 +133,6 @@ class Memberships(MethodView):
         """
         group = get_or_404(SteeringGroup, group_id)
         membership = create(Membership, data | {"steering_group_id": group.id})
-        db.session.commit()
         return item_response(membership, 201)
 
 
@@ -156,7 +154,6 @@ class MembershipItem(MethodView):
         """
         membership = get_or_404(Membership, membership_id, steering_group_id=group_id)
         membership = update(membership, changes)
-        db.session.commit()
         return item_response(membership)
 
     @blp.response(204)
@@ -167,4 +164,3 @@ class MembershipItem(MethodView):
         instead. Meant for memberships entered by mistake.
         """
         delete(get_or_404(Membership, membership_id, steering_group_id=group_id))
-        db.session.commit()

@@ -109,7 +109,6 @@ def merged(model: type, survivor_id, body: dict, args: dict) -> MergePlan:
     plan = plan_merge(survivor, duplicate, body["keep"])
     if not args["dry_run"]:
         merge(plan)
-        db.session.commit()
     return plan
 
 

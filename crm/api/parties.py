@@ -8,7 +8,6 @@ from crm.api.blueprint import Blueprint
 from crm.api.fields import MergePatch, Ref, ResourceSchema, enum, span_end
 from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import ListArgs, SortField, envelope, equality_filters, paginate
-from crm.database import db
 from crm.models import Agreement, AgreementParty, Contact, Partner
 from crm.models.enums import PartyRole
 from crm.services.agreements import require_parties_to_remain
@@ -104,7 +103,6 @@ class Parties(MethodView):
         """
         agreement = get_or_404(Agreement, agreement_id)
         party = create(AgreementParty, data | {"agreement_id": agreement.id})
-        db.session.commit()
         return item_response(party, 201)
 
 
@@ -128,7 +126,6 @@ class PartyItem(MethodView):
         """
         party = update(get_or_404(AgreementParty, party_id, agreement_id=agreement_id), changes)
         require_parties_to_remain(party.agreement)
-        db.session.commit()
         return item_response(party)
 
     @blp.response(204)
@@ -142,4 +139,3 @@ class PartyItem(MethodView):
         agreement = get_or_404(Agreement, agreement_id)
         delete(get_or_404(AgreementParty, party_id, agreement_id=agreement_id))
         require_parties_to_remain(agreement)
-        db.session.commit()

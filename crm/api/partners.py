@@ -33,7 +33,6 @@ from crm.api.listing import (
     paginate,
 )
 from crm.api.rows import AcceptsDumped, RowDump
-from crm.database import db
 from crm.models import Membership, Municipality, Partner, PartnerKind
 from crm.models.enums import PartnerStatus, Sector
 from crm.services.memberships import in_force_on
@@ -180,7 +179,6 @@ class Partners(MethodView):
         """
         refuse_likely_duplicate(Partner, data, args)
         partner = create(Partner, data)
-        db.session.commit()
         return item_response(partner, 201)
 
 
@@ -199,7 +197,6 @@ class PartnerItem(MethodView):
         Send `{"status": "archived"}` to archive a partner that is no longer active.
         """
         partner = update(get_or_404(Partner, partner_id), changes)
-        db.session.commit()
         return item_response(partner)
 
     @blp.response(204)
@@ -210,4 +207,3 @@ class PartnerItem(MethodView):
         or steering group refers to it: archive it instead.
         """
         delete(get_or_404(Partner, partner_id))
-        db.session.commit()

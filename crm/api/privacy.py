@@ -12,7 +12,6 @@ from crm.api.blueprint import Blueprint
 from crm.api.contacts import ContactSchema
 from crm.api.fields import Timestamp
 from crm.api.items import item_response
-from crm.database import db
 from crm.models.enums import ApiRole
 from crm.privacy.access import personal_data
 from crm.privacy.consent import withdraw_consent
@@ -118,7 +117,6 @@ class ConsentWithdrawal(MethodView):
         basis is not consent; a second withdrawal changes nothing.
         """
         contact = withdraw_consent(live_contact(contact_id))
-        db.session.commit()
         return item_response(contact)
 
 
@@ -148,7 +146,6 @@ class Erasure(MethodView):
         Erasing again is harmless.
         """
         erasure = erase_contact(contact_id)
-        db.session.commit()
         return erasure
 
 
@@ -170,5 +167,4 @@ class Retention(MethodView):
         `GET /api/v1/privacy/retention` lists, as `flask crm privacy retention` does.
         """
         erased = erase_due(date.today())
-        db.session.commit()
         return {"as_of": date.today(), "erased": True, "contacts": erased}

@@ -11,7 +11,6 @@ from crm.api.blueprint import Blueprint
 from crm.api.fields import ClassifiedSchema, MergePatch, Ref, ResourceSchema, enum, span_end, text
 from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import SearchableListArgs, SortField, envelope, equality_filters, paginate
-from crm.database import db
 from crm.models import Contact, Membership, Partner, SteeringGroup
 from crm.models.enums import SteeringGroupKind, SteeringGroupStatus
 from crm.services.memberships import in_force_on
@@ -134,7 +133,6 @@ class SteeringGroups(MethodView):
         its members under `/steering-groups/{group_id}/memberships`.
         """
         group = create(SteeringGroup, data)
-        db.session.commit()
         return item_response(group, 201)
 
 
@@ -154,7 +152,6 @@ class SteeringGroupItem(MethodView):
         `dissolved_on` when the body was dissolved (aufgelöst).
         """
         group = update(get_or_404(SteeringGroup, group_id), changes)
-        db.session.commit()
         return item_response(group)
 
     @blp.response(204)
@@ -165,4 +162,3 @@ class SteeringGroupItem(MethodView):
         (Kooperationsvereinbarungen) refer to the Steuerungsgruppe: archive it instead.
         """
         delete(get_or_404(SteeringGroup, group_id))
-        db.session.commit()

@@ -15,7 +15,6 @@ from crm.api.blueprint import Blueprint
 from crm.api.fields import FullMatch, MergePatch, ResourceSchema, text
 from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import SearchableListArgs, SortField, envelope, paginate
-from crm.database import db
 from crm.models import Municipality, PartnerKind, TargetGroup, Topic
 from crm.models.enums import ApiRole
 from crm.models.vocabulary import Vocabulary
@@ -141,7 +140,6 @@ def vocabulary_blueprint(info: VocabularyInfo) -> Blueprint:
         def post(self, data):
             """Create an entry"""
             entry = create(model, data)
-            db.session.commit()
             return item_response(entry, 201)
 
     @blp.route("/<uuid:entry_id>")
@@ -162,7 +160,6 @@ def vocabulary_blueprint(info: VocabularyInfo) -> Blueprint:
         def patch(self, changes, entry_id):
             """Change an entry"""
             entry = update(get_or_404(model, entry_id), changes)
-            db.session.commit()
             return item_response(entry)
 
         @blp.response(204)
@@ -175,7 +172,6 @@ def vocabulary_blueprint(info: VocabularyInfo) -> Blueprint:
         def delete(self, entry_id):
             """Delete an entry"""
             delete(get_or_404(model, entry_id))
-            db.session.commit()
 
     return blp
 

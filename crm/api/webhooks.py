@@ -137,7 +137,6 @@ class Webhooks(MethodView):
     @blp.response(201, WebhookSchema)
     def post(self, data):
         subscription = create(WebhookSubscription, data | feed_start(db.session))
-        db.session.commit()
         return item_response(subscription, 201)
 
     post.__doc__ = SUBSCRIBE
@@ -159,14 +158,12 @@ class WebhookItem(MethodView):
         active again.
         """
         subscription = update(get_or_404(WebhookSubscription, webhook_id), changes)
-        db.session.commit()
         return item_response(subscription)
 
     @blp.response(204)
     def delete(self, webhook_id):
         """Delete a webhook subscription and its delivery log"""
         delete(get_or_404(WebhookSubscription, webhook_id))
-        db.session.commit()
 
 
 @blp.route("/<uuid:webhook_id>/deliveries")

@@ -2,7 +2,9 @@ import uuid
 from datetime import timedelta
 from itertools import count
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from crm.api import idempotency
 from crm.models import IdempotentRequest, Partner
@@ -31,12 +33,13 @@ def test_a_repeat_returns_the_first_response_and_changes_nothing(client, session
     assert _partners(session) == before
 
 
-def test_the_same_key_with_another_body_is_a_409(client):
+def test_the_same_key_with_another_body_is_a_422(client):
     client.post("/api/v1/partners", json=_partner(), headers={"Idempotency-Key": KEY_VALUE})
     response = client.post(
         "/api/v1/partners", json=_partner(), headers={"Idempotency-Key": KEY_VALUE}
     )
-    assert response.status_code == 409
+    assert response.status_code == 422
+    assert response.get_json()["type"] == "urn:crm:problem:idempotency-key-reused"
     assert "Idempotency-Key" in response.get_json()["errors"]
 
 
@@ -101,3 +104,42 @@ def test_the_purge_command_deletes_every_expired_key_and_only_those(app, session
     session.expire_all()
     assert [session.get(IdempotentRequest, i) for i in expired] == [None] * 3
     assert session.get(IdempotentRequest, fresh_id) is not None
+
+
+def test_a_keyed_write_commits_once_with_its_response(client, session):
+    """The change, the key and the response in one commit: no moment in which the change
+    is committed and its answer can still be lost."""
+    client.get("/api/v1/partners")  # the key's first use is noted at once, on its own
+    transactions = []
+
+    def ended(_session, transaction):
+        if transaction.parent is None:  # the request's own, not a savepoint within it
+            transactions.append(transaction)
+
+    event.listen(Session, "after_transaction_end", ended)
+    try:
+        response = client.post(
+            "/api/v1/partners", json=_partner(), headers={"Idempotency-Key": KEY_VALUE}
+        )
+    finally:
+        event.remove(Session, "after_transaction_end", ended)
+    assert response.status_code == 201
+    assert len(transactions) == 1
+    stored = session.scalar(select(IdempotentRequest).where(IdempotentRequest.key == KEY_VALUE))
+    assert (stored.status_code, stored.response_body) == (201, response.get_data(as_text=True))
+
+
+def test_a_failed_commit_stores_neither_the_change_nor_the_key(client, session, monkeypatch):
+    before = _partners(session)
+    monkeypatch.setattr(Session, "commit", _lost_connection)
+    failed = client.post("/api/v1/partners", json=_partner(), headers={"Idempotency-Key": "k-1"})
+    monkeypatch.undo()
+    assert failed.status_code == 500
+    assert failed.mimetype == "application/problem+json"
+    retried = client.post("/api/v1/partners", json=_partner(), headers={"Idempotency-Key": "k-1"})
+    assert retried.status_code == 201
+    assert _partners(session) == before + 1
+
+
+def _lost_connection(_session):
+    raise OperationalError("COMMIT", {}, ConnectionResetError("connection lost"))
