@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 5000
 
-.PHONY: run test lint openapi lock clean bench
+PEERS := tests/peers
+
+.PHONY: run test lint peers openapi lock clean bench
 
 $(BIN)/.installed: requirements/dev.lock
 	$(PYTHON) -m venv $(VENV)
@@ -17,8 +19,22 @@ run: $(BIN)/.installed
 	$(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) wsgi:app
 
 ## Lint, then the whole suite on SQLite and (when reachable; required under CI=true) PostgreSQL.
-test: $(BIN)/.installed lint
+test: $(BIN)/.installed lint peers
 	$(BIN)/pytest
+
+## The programs nobody here wrote that the tests hold the contract against (Node: the
+## Standard Webhooks reference verifier), as tests/peers/package-lock.json pins them.
+## Without npm their tests are skipped, except under CI=true, where that fails the run.
+peers: $(PEERS)/node_modules/.installed
+
+$(PEERS)/node_modules/.installed: $(PEERS)/package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --prefix $(PEERS) --no-audit --no-fund && touch $@; \
+	elif [ "$$CI" = true ]; then \
+		echo "npm is needed for the tests' peers (tests/peers)" >&2; exit 1; \
+	else \
+		echo "npm not found: the tests that need Node peers are skipped" >&2; \
+	fi
 
 lint: $(BIN)/.installed
 	$(BIN)/ruff check crm migrations tests wsgi.py gunicorn.conf.py
@@ -40,4 +56,4 @@ lock:
 	uv export --frozen --no-emit-project -o requirements/dev.lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache $(PEERS)/node_modules

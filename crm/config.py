@@ -5,6 +5,7 @@ from pathlib import Path
 
 from crm.exports import settings as exports
 from crm.privacy import settings as privacy
+from crm.services.webhook_targets import parse_networks
 
 
 def database_url(instance_path: str | Path) -> str:
@@ -29,6 +30,18 @@ def from_environment(instance_path: str | Path) -> dict:
         **exports.from_environment(instance_path),
         **privacy.from_environment(),
         **_sign_in_and_rate_limits(),
+        **_webhooks(),
+    }
+
+
+def _webhooks() -> dict:
+    """Where the delivery worker may send (besides public addresses), and how long one
+    delivery may take in all."""
+    return {
+        "CRM_WEBHOOK_ALLOWED_NETWORKS": parse_networks(
+            os.environ.get("CRM_WEBHOOK_ALLOWED_NETWORKS", "")
+        ),
+        "CRM_WEBHOOK_TIMEOUT_SECONDS": float(os.environ.get("CRM_WEBHOOK_TIMEOUT_SECONDS", "10")),
     }
 
 

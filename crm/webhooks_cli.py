@@ -4,10 +4,11 @@ import signal
 import time
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from crm.database import db
-from crm.services.webhooks import deliver_once
+from crm.services.webhooks import DeliverySettings, deliver_once
 
 webhooks_cli = AppGroup("webhooks", help="Webhook deliveries.")
 
@@ -25,15 +26,19 @@ def deliver(once: bool, interval: float) -> None:
     """Send due webhook deliveries: new changes, then retries whose wait is over.
 
     Without --once it runs until stopped (SIGTERM or Ctrl-C), finishing the pass it is
-    in. Copies may run at once: each takes other deliveries.
+    in. Copies may run at once: each takes other deliveries. With --once it exits with
+    status 1 when a delivery failed (it is retried by a later pass).
     """
+    settings = DeliverySettings.of(current_app.config)
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     try:
         while True:
-            result = deliver_once(db.session)
+            result = deliver_once(db.session, settings)
             if once or result.delivered or result.failed:
                 click.echo(f"{result.delivered} delivered, {result.failed} failed (retried later)")
+            if once and result.failed:
+                raise click.exceptions.Exit(1)
             if once or stopping:
                 return
             time.sleep(interval)

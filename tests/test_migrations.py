@@ -1,6 +1,7 @@
 """One migration chain from empty to head, that goes down and up again, and agrees with
 the models."""
 
+import base64
 import uuid
 from datetime import datetime
 
@@ -57,7 +58,6 @@ def stored_before(url: str, revision: str, name: str, values: dict, query: str):
     engine = create_engine(url)
     now = datetime(2026, 11, 24)
     values = {"id": uuid.uuid4(), "created_at": now, "updated_at": now, "version": 1} | values
-    values |= {"search_text": "", "sort_name": ""}
     columns = [column(key, Uuid() if key == "id" else None) for key in values]
     try:
         with engine.begin() as connection:
@@ -67,6 +67,10 @@ def stored_before(url: str, revision: str, name: str, values: dict, query: str):
             return tuple(connection.execute(text(query)).one())
     finally:
         engine.dispose()
+
+
+# What searchable records (partners, contacts, ...) keep besides their fields.
+SEARCH_COLUMNS = {"search_text": "", "sort_name": ""}
 
 
 def test_partners_stored_before_the_lookup_columns_get_them(empty_database_url):
@@ -79,6 +83,7 @@ def test_partners_stored_before_the_lookup_columns_get_them(empty_database_url):
         "external_ids": "[]",
         "email": "Info@Caritas-Trier.de",
         "website": "https://www.caritas-trier.de/beratung",
+        **SEARCH_COLUMNS,
     }
     found = stored_before(
         empty_database_url, "f2b6d4a8c035", "partners", partner,
@@ -95,9 +100,27 @@ def test_contacts_stored_before_the_lookup_columns_get_the_sound_of_their_name(
         "status": "active",
         "legal_basis": "public_task",
         "consent_purposes": "[]",
+        **SEARCH_COLUMNS,
     }
     found = stored_before(
         empty_database_url, "b4d8f6a2c913", "contacts", contact,
         "SELECT family_sound FROM contacts",
     )  # fmt: skip
     assert found == (name_sound("Schäfer"),)
+
+
+def test_webhook_secrets_stored_before_keep_their_bytes_as_the_key(empty_database_url):
+    secret = "s3cr3t-für-das-Intranet"
+    subscription = {
+        "url": "https://intranet.example.org/hooks/crm",
+        "event_types": '["*"]',
+        "secret": secret,
+        "active": True,
+        "feed_txid": 0,
+        "feed_position": 0,
+    }
+    found = stored_before(
+        empty_database_url, "c7e2a9f4b186", "webhook_subscriptions", subscription,
+        "SELECT secret, previous_secret FROM webhook_subscriptions",
+    )  # fmt: skip
+    assert found == ("whsec_" + base64.b64encode(secret.encode()).decode(), None)

@@ -112,6 +112,7 @@ LEAST_ROLE = {
         DELETE /api/v1/webhooks/{webhook_id}
         GET /api/v1/webhooks/{webhook_id}
         PATCH /api/v1/webhooks/{webhook_id}
+        POST /api/v1/webhooks/{webhook_id}/secret/rotation
         GET /api/v1/webhooks/{webhook_id}/deliveries
         DELETE /api/v1/export-runs/{run_id}
         POST /api/v1/export-schedules

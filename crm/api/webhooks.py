@@ -3,19 +3,23 @@
 import re
 
 import marshmallow as ma
+from flask import current_app
 from flask.views import MethodView
 from marshmallow import fields, validate
 from sqlalchemy import select
 
 from crm.api.blueprint import Blueprint
 from crm.api.fields import MergePatch, ResourceSchema, Timestamp, text, web_address
-from crm.api.items import create, delete, get_or_404, item_response, update
+from crm.api.items import apply_changes, create, delete, get_or_404, item_response, update
 from crm.api.listing import ListArgs, SortField, envelope, equality_filters, paginate
 from crm.database import db
 from crm.models import WebhookDelivery, WebhookSubscription
+from crm.models.base import utcnow
 from crm.models.enums import ApiRole, AuditAction
 from crm.models.webhook import DeliveryStatus
-from crm.services.webhooks import MAX_ATTEMPTS, TIMEOUT_SECONDS, feed_start
+from crm.services.webhook_secrets import PREVIOUS_SECRET_GRACE, standard_secret
+from crm.services.webhook_targets import SETTING, RefusedTarget, check_url
+from crm.services.webhooks import MAX_ATTEMPTS, feed_start, rotate_secret
 
 blp = Blueprint(
     "webhooks",
@@ -27,26 +31,50 @@ blp = Blueprint(
     "retried until received, and logged. For administrators.",
 )
 
+GRACE_HOURS = int(PREVIOUS_SECRET_GRACE.total_seconds() // 3600)
 SUBSCRIBE = f"""Subscribe to changes (Webhook anlegen)
 
 From now on, every change of the given event types is sent to `url` as an HTTP POST of
 JSON: `{{"delivery_id", "subscription_id", "event_type", "change": {{...}}}}`, where
-`change` is the entry of the change feed (`/api/v1/changes`): no personal data. Headers:
+`change` is the entry of the change feed (`/api/v1/changes`): no personal data.
+
+Deliveries are signed as the Standard Webhooks specification says
+(https://www.standardwebhooks.com), so that a receiver verifies them with its reference
+library (`standardwebhooks` on PyPI and npm), given the subscription's `secret`:
 
 - `Webhook-Id`: the delivery's id. A delivery is repeated until the receiver answers
   2xx, so the same id can arrive twice: ignore repeats.
 - `Webhook-Timestamp`: when it was sent, in seconds since 1970 (UTC).
-- `Webhook-Signature`: `sha256=` and the hexadecimal HMAC-SHA256, keyed with the
-  subscription's `secret`, of the timestamp, a dot, and the raw body:
-  `hmac_sha256(secret, timestamp + "." + body)`.
+- `Webhook-Signature`: `v1,` and the base64 HMAC-SHA256 of `<id>.<timestamp>.<body>`,
+  keyed with the bytes the `secret` stands for; after a rotation, one such signature
+  for the new and one for the previous secret, separated by a space.
 
-To verify, compute the HMAC over the bytes received, compare it in constant time
-(`hmac.compare_digest` in Python), and refuse timestamps older than five minutes.
-Answer 2xx within {TIMEOUT_SECONDS} seconds. Any other answer, or none, is tried again after
-30 seconds, then after waits that double up to six hours, {MAX_ATTEMPTS} attempts in all;
-each delivery is logged under `/api/v1/webhooks/{{webhook_id}}/deliveries`. The
+`secret` is `whsec_` and the base64 of 24 to 64 random bytes (those bytes are the key),
+or, as before, any other 16 to 200 characters, whose UTF-8 bytes are then the key
+(the reference libraries take them as `whsec_` + base64 of those bytes). Rotate it
+with `POST /api/v1/webhooks/{{webhook_id}}/secret/rotation`.
+
+`url` must reach a public address, or one in a network that the server's
+`{SETTING}`
+allows (a municipal intranet); loopback, link-local, cloud metadata and other internal
+addresses are refused here, and again for each address the host name resolves to when
+a delivery is sent.
+
+Answer 2xx within the server's delivery time (10 seconds unless configured otherwise,
+for connecting, sending and the whole answer). Any other answer, or none, is tried again
+after 30 seconds, then after waits that double up to six hours, {MAX_ATTEMPTS} attempts in
+all; each delivery is logged under `/api/v1/webhooks/{{webhook_id}}/deliveries`. The
 delivery worker (`flask crm webhooks deliver`) sends them, never the request that made
 the change.
+"""
+
+ROTATE = f"""Rotate a webhook's secret (Schlüsselwechsel)
+
+The subscription signs with the new secret from now on, and for {GRACE_HOURS} hours with
+the previous one too (`Webhook-Signature` then carries both), so that the receiver can
+switch to the new secret at any time in between without losing a delivery. Send a
+`secret` of your own, or none: then a new one is made (`whsec_`, 32 random bytes).
+The answer shows the new secret; it is not shown again.
 """
 
 ACTIONS = "|".join(action.value for action in AuditAction)
@@ -64,6 +92,24 @@ class EventType(fields.String):
         return event_type
 
 
+class WebhookSecret(fields.String):
+    """A Standard Webhooks `whsec_` secret, or any other 16 to 200 characters (stored as
+    the `whsec_` secret whose key is their UTF-8 bytes)."""
+
+    def __init__(self, **kwargs):
+        limits = {"minLength": 16, "maxLength": 200}
+        super().__init__(**kwargs | {"metadata": limits | kwargs.get("metadata", {})})
+
+    def _deserialize(self, value, attr, data, **kwargs) -> str:
+        secret = super()._deserialize(value, attr, data, **kwargs)
+        if not 16 <= len(secret) <= 200:
+            raise ma.ValidationError("Use 16 to 200 characters, best a `whsec_` secret.")
+        try:
+            return standard_secret(secret)
+        except ValueError as error:
+            raise ma.ValidationError(str(error)) from None
+
+
 class WebhookSchema(ResourceSchema):
     url = web_address(
         2000, required=True, metadata={"example": "https://intranet.example.org/hooks/crm"}
@@ -75,17 +121,38 @@ class WebhookSchema(ResourceSchema):
         validate=validate.Length(min=1, max=50),
         metadata={"description": "`partner.update`, `membership.*`, or `*` for every change."},
     )
-    secret = fields.String(
+    secret = WebhookSecret(
         required=True,
         load_only=True,
-        validate=validate.Length(min=16, max=200),
-        metadata={"description": "Signs every delivery; write-only, never shown again."},
+        metadata={
+            "description": "Signs every delivery (Standard Webhooks); write-only, never "
+            "shown again. Changed here, it is replaced at once; a rotation keeps the "
+            "previous one signing for a while.",
+            "example": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+        },
     )
     active = fields.Boolean(metadata={"description": "false: nothing is sent meanwhile."})
+
+    @ma.validates("url")
+    def reaches_no_internal_address(self, url: str, data_key: str) -> None:
+        try:
+            check_url(url, current_app.config[SETTING])
+        except RefusedTarget as refused:
+            raise ma.ValidationError(f"Webhooks are not sent there: {refused}.") from None
 
 
 class WebhookPatchSchema(MergePatch, WebhookSchema):
     pass
+
+
+class SecretRotationSchema(ma.Schema):
+    secret = WebhookSecret(
+        metadata={"description": "The new secret; absent, a new one is made."},
+    )
+    previous_secret_expires_at = Timestamp(
+        dump_only=True,
+        metadata={"description": "Until then the previous secret signs too."},
+    )
 
 
 class WebhookDeliverySchema(ma.Schema):
@@ -164,6 +231,19 @@ class WebhookItem(MethodView):
     def delete(self, webhook_id):
         """Delete a webhook subscription and its delivery log"""
         delete(get_or_404(WebhookSubscription, webhook_id))
+
+
+@blp.route("/<uuid:webhook_id>/secret/rotation")
+class WebhookSecretRotation(MethodView):
+    @blp.arguments(SecretRotationSchema)
+    @blp.response(200, SecretRotationSchema)
+    def post(self, data, webhook_id):
+        subscription = get_or_404(WebhookSubscription, webhook_id)
+        apply_changes(subscription, rotate_secret(subscription, utcnow(), data.get("secret")))
+        db.session.commit()
+        return subscription
+
+    post.__doc__ = ROTATE
 
 
 @blp.route("/<uuid:webhook_id>/deliveries")

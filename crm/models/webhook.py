@@ -15,6 +15,9 @@ from crm.database import Base
 from crm.models.base import Resource, UTCDateTime, enum_column, utcnow
 from crm.models.enums import LabelledEnum
 
+# `whsec_` and the base64 of the longest secret accepted (200 characters of UTF-8).
+SECRET_LENGTH = 1074
+
 
 class DeliveryStatus(LabelledEnum):
     pending = "pending", "ausstehend", "pending"
@@ -28,8 +31,11 @@ class WebhookSubscription(Resource, Base):
     url: Mapped[str] = mapped_column(String(2000))
     description: Mapped[str | None] = mapped_column(String(200))
     event_types: Mapped[list[str]] = mapped_column(JSON)
-    # Needed in plain text to sign; never shown again after it was set.
-    secret: Mapped[str] = mapped_column(String(200))
+    # `whsec_...` (crm.services.webhook_secrets), needed in plain text to sign; never
+    # shown again after it was set. After a rotation the previous one signs too, for a while.
+    secret: Mapped[str] = mapped_column(String(SECRET_LENGTH))
+    previous_secret: Mapped[str | None] = mapped_column(String(SECRET_LENGTH))
+    previous_secret_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     active: Mapped[bool] = mapped_column(default=True)
     # Where in the change feed this subscription has read up to.
     feed_txid: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -53,7 +53,8 @@ NOT_PERSONAL = {
     "idempotent_requests": "key fingerprint status_code response_headers personal_data_erased_at",
     "imports": "actor_kind resource file_name file_sha256 rows created updated skipped",
     "merged_records": "resource_type survivor_id merged_at",
-    "webhook_subscriptions": "url description event_types secret active feed_txid feed_position",
+    "webhook_subscriptions": "url description event_types secret previous_secret "
+    "previous_secret_expires_at active feed_txid feed_position",
     "webhook_deliveries": "subscription_id change_position event_type status attempts "
     "next_attempt_at leased_until last_attempt_at last_status_code last_error delivered_at",
     "export_runs": "schedule_id due_at status attempts started_at finished_at file_name "

@@ -29,9 +29,9 @@ from crm.models.enums import ActorKind, AuditAction
 
 # Bookkeeping every record has, and copies kept from other columns (for searching and
 # the duplicate check); an event is about what people changed. A webhook's signing
-# secret must not be readable from the trail.
+# secrets must not be readable from the trail.
 NOT_AUDITED = frozenset(
-    {"id", "created_at", "updated_at", "version", "secret"}
+    {"id", "created_at", "updated_at", "version", "secret", "previous_secret"}
     | {"search_text", "sort_name", "mail_domain", "web_host", "family_sound"}
 )
 # Records that belong to another one: their events show in the owner's history too.

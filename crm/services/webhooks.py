@@ -7,17 +7,22 @@ and sends the deliveries that are due, outside any transaction, so that a slow r
 holds no lock. A failed delivery is tried again later, with growing waits; a receiver
 that is down loses nothing, it gets its deliveries when it is back.
 
-Receivers verify `Webhook-Signature` (see `signature`) and drop repeats by `Webhook-Id`:
-delivery is at least once, and in feed order only while nothing has to be retried.
+Deliveries to different subscriptions are sent at once (up to `CONCURRENT_RECEIVERS`),
+each under one deadline (`webhook_http`), so that a slow receiver delays only its own;
+one subscription's deliveries go one after the other, in feed order. Only checked
+addresses are reached (`webhook_targets`).
+
+Receivers verify the Standard Webhooks signature (`webhook_secrets`) and drop repeats by
+`Webhook-Id`: delivery is at least once, and in feed order only while nothing has to be
+retried.
 """
 
-import hashlib
-import hmac
+import http.client
 import json
 import time
-import urllib.error
-import urllib.request
 import uuid
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,21 +33,31 @@ from crm.models import ChangeEvent, WebhookDelivery, WebhookSubscription
 from crm.models.base import utcnow
 from crm.models.webhook import DeliveryStatus
 from crm.services.changes import FeedPosition, as_payload, changes_after, head
+from crm.services.webhook_http import DeadlinePassed, post
+from crm.services.webhook_secrets import PREVIOUS_SECRET_GRACE, new_secret, signature
+from crm.services.webhook_targets import Network, RefusedTarget, checked_address
 
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=6)
 # 30 s, 1, 2, 4, ... minutes, then every 6 hours: about a day and a half in all.
 MAX_ATTEMPTS = 15
 LEASE = timedelta(minutes=2)
-TIMEOUT_SECONDS = 10
 BATCH = 100
+CONCURRENT_RECEIVERS = 8
 USER_AGENT = "Kooperationspartner-CRM-Webhooks/1"
 
 
-def signature(secret: str, timestamp: int, body: bytes) -> str:
-    """`sha256=` and the hex HMAC-SHA256, keyed with the secret, of `<timestamp>.<body>`."""
-    message = str(timestamp).encode() + b"." + body
-    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+@dataclass(frozen=True)
+class DeliverySettings:
+    """What the worker may reach besides public addresses, and how long one delivery
+    may take in all (`CRM_WEBHOOK_ALLOWED_NETWORKS`, `CRM_WEBHOOK_TIMEOUT_SECONDS`)."""
+
+    allowed_networks: tuple[Network, ...] = ()
+    timeout_seconds: float = 10
+
+    @classmethod
+    def of(cls, config: Mapping) -> "DeliverySettings":
+        return cls(config["CRM_WEBHOOK_ALLOWED_NETWORKS"], config["CRM_WEBHOOK_TIMEOUT_SECONDS"])
 
 
 def subscribed(event_types: list[str], event_type: str) -> bool:
@@ -98,11 +113,29 @@ def _move_cursor(session: Session, subscription: WebhookSubscription, end: FeedP
     )
 
 
+def rotate_secret(subscription: WebhookSubscription, now: datetime, secret: str | None) -> dict:
+    """The changes that make `secret` (or a new one) the subscription's secret, while
+    the current one goes on signing for `PREVIOUS_SECRET_GRACE`."""
+    return {
+        "secret": secret or new_secret(),
+        "previous_secret": subscription.secret,
+        "previous_secret_expires_at": now + PREVIOUS_SECRET_GRACE,
+    }
+
+
+def secrets_in_force(subscription: WebhookSubscription, now: datetime) -> tuple[str, ...]:
+    expires = subscription.previous_secret_expires_at
+    if subscription.previous_secret and expires and expires > now:
+        return (subscription.secret, subscription.previous_secret)
+    return (subscription.secret,)
+
+
 @dataclass(frozen=True)
 class Outgoing:
     delivery_id: uuid.UUID
+    subscription_id: uuid.UUID
     url: str
-    secret: str
+    secrets: tuple[str, ...]
     body: bytes
 
 
@@ -126,7 +159,13 @@ def claim_due(session: Session, now: datetime, limit: int = BATCH) -> list[Outgo
     for delivery, subscription, change in due:
         delivery.leased_until = now + LEASE
         outgoing.append(
-            Outgoing(delivery.id, subscription.url, subscription.secret, _body(delivery, change))
+            Outgoing(
+                delivery.id,
+                subscription.id,
+                subscription.url,
+                secrets_in_force(subscription, now),
+                _body(delivery, change),
+            )
         )
     session.commit()
     return outgoing
@@ -142,38 +181,30 @@ def _body(delivery: WebhookDelivery, change: ChangeEvent) -> bytes:
     return json.dumps(payload, separators=(",", ":")).encode()
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer to log, not a place to send the body to."""
-
-    def redirect_request(self, *args, **kwargs):
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirects)
-
-
-def send(outgoing: Outgoing) -> tuple[int | None, str | None]:
-    """POST one delivery; (HTTP status, None) or (status or None, what went wrong)."""
+def send(outgoing: Outgoing, settings: DeliverySettings) -> tuple[int | None, str | None]:
+    """POST one delivery; (HTTP status, None) or (status or None, what went wrong).
+    A refused target is never connected to: its log says the same, whether anything
+    listens there or not."""
     timestamp = int(time.time())
-    request = urllib.request.Request(
-        outgoing.url,
-        data=outgoing.body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json",
-            "User-Agent": USER_AGENT,
-            "Webhook-Id": str(outgoing.delivery_id),
-            "Webhook-Timestamp": str(timestamp),
-            "Webhook-Signature": signature(outgoing.secret, timestamp, outgoing.body),
-        },
-    )
+    webhook_id = str(outgoing.delivery_id)
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "Webhook-Id": webhook_id,
+        "Webhook-Timestamp": str(timestamp),
+        "Webhook-Signature": signature(outgoing.secrets, webhook_id, timestamp, outgoing.body),
+    }
+    seconds = settings.timeout_seconds
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            return response.status, None
-    except urllib.error.HTTPError as error:
-        return error.code, f"HTTP {error.code} {error.reason}"
-    except (OSError, ValueError) as error:
+        address = checked_address(outgoing.url, settings.allowed_networks)
+        status = post(outgoing.url, address, headers, outgoing.body, seconds)
+    except RefusedTarget as refused:
+        return None, f"Not sent: {refused}"[:500]
+    except DeadlinePassed:
+        return None, f"No complete answer within {seconds:g} seconds"
+    except (OSError, http.client.HTTPException) as error:
         return None, f"{type(error).__name__}: {error}"[:500]
+    return status, None if 200 <= status < 300 else f"HTTP {status}"
 
 
 def record_attempt(
@@ -210,14 +241,27 @@ class PassResult:
     failed: int = 0
 
 
-def deliver_once(session: Session, now: datetime | None = None) -> PassResult:
-    """One pass: fan the new changes out, then send what is due."""
+def deliver_once(
+    session: Session, settings: DeliverySettings, now: datetime | None = None
+) -> PassResult:
+    """One pass: fan the new changes out, then send what is due, each subscription's
+    deliveries in order, the subscriptions side by side; a subscription's attempts are
+    logged once its deliveries are sent."""
     fan_out(session)
-    result = PassResult()
+    queues: dict[uuid.UUID, list[Outgoing]] = {}
     for outgoing in claim_due(session, now or utcnow()):
-        status, error = send(outgoing)
-        if record_attempt(session, outgoing.delivery_id, status, error):
-            result.delivered += 1
-        else:
-            result.failed += 1
+        queues.setdefault(outgoing.subscription_id, []).append(outgoing)
+    result = PassResult()
+    with ThreadPoolExecutor(CONCURRENT_RECEIVERS, thread_name_prefix="webhook") as pool:
+        sending = [pool.submit(_send_in_order, queue, settings) for queue in queues.values()]
+        for finished in as_completed(sending):
+            for outgoing, (status, error) in finished.result():
+                if record_attempt(session, outgoing.delivery_id, status, error):
+                    result.delivered += 1
+                else:
+                    result.failed += 1
     return result
+
+
+def _send_in_order(queue: list[Outgoing], settings: DeliverySettings) -> list:
+    return [(outgoing, send(outgoing, settings)) for outgoing in queue]
