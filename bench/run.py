@@ -74,9 +74,9 @@ def _run(args: argparse.Namespace, url: str) -> None:
         started = time.perf_counter()
         generate(url, scale=args.scale)
         generation_seconds = time.perf_counter() - started
-    key = _api_key(url)
+    key = api_key(url)
     with tempfile.TemporaryDirectory() as logs:
-        servers = {name: _serve(app, url, args.workers, Path(logs)) for name, app in APPS.items()}
+        servers = {name: serve(app, url, args.workers, Path(logs)) for name, app in APPS.items()}
         try:
             bases = {name: f"http://127.0.0.1:{port}" for name, (_, port) in servers.items()}
             scenarios = pick(url.replace("+psycopg", ""), bases["api"], key)
@@ -94,7 +94,7 @@ def _run(args: argparse.Namespace, url: str) -> None:
                         seconds=args.seconds,
                         max_requests=args.requests,
                         connections=args.connections,
-                        worker_pids=_workers(process.pid),
+                        worker_pids=workers_of(process.pid),
                     )
                     for name, (process, _) in servers.items()
                 }
@@ -116,7 +116,7 @@ def _recreate_database(server: str, *, drop_only: bool) -> None:
             connection.execute("CREATE DATABASE crm_bench")
 
 
-def _api_key(url: str) -> str:
+def api_key(url: str) -> str:
     engine = make_engine(url)
     with Session(engine) as session:
         _, key = create_api_key(session, f"bench-{time.time_ns()}", ApiRole.editor)
@@ -125,8 +125,11 @@ def _api_key(url: str) -> str:
     return key
 
 
-def _serve(app: str, url: str, workers: int, logs: Path) -> tuple[subprocess.Popen, int]:
-    """gunicorn with the settings of README.md's deployment, on a free loopback port."""
+def serve(
+    app: str, url: str, workers: int, logs: Path, options: tuple[str, ...] = ()
+) -> tuple[subprocess.Popen, int]:
+    """gunicorn with the settings of README.md's deployment (and `options`), on a free
+    loopback port."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -140,6 +143,7 @@ def _serve(app: str, url: str, workers: int, logs: Path) -> tuple[subprocess.Pop
             str(workers),
             "--bind",
             f"127.0.0.1:{port}",
+            *options,
             app,
         ],
         cwd=ROOT,
@@ -158,7 +162,7 @@ def _serve(app: str, url: str, workers: int, logs: Path) -> tuple[subprocess.Pop
     raise RuntimeError(f"{app} did not start: {(logs / log.name).read_text()[-2000:]}")
 
 
-def _workers(master: int) -> list[int]:
+def workers_of(master: int) -> list[int]:
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     return [int(pid) for pid in children]
 

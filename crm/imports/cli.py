@@ -76,9 +76,10 @@ def _run(file: Path, resource, mapping, dry_run: bool, allow_duplicates: bool) -
 
 
 def _count_rows(file: Path) -> int:
-    """For the progress bar: one quick pass over the file (the import reads it again)."""
+    """For the progress bar: the rows that reading the file within the limits found (the
+    import reads it again)."""
     with file.open("rb") as stream:
-        return sum(1 for _ in read_sheet(stream, file.name).rows)
+        return read_sheet(stream, file.name).count
 
 
 def _described(error: Exception) -> str:

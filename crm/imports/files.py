@@ -1,33 +1,28 @@
 """Reading an uploaded list: CSV (comma, semicolon or tab; UTF-8 with or without BOM, or
 Windows-1252) and XLSX, row by row, in bounded memory.
 
-Whatever the file claims to be, it is checked before it is read: a CSV must be text (no
-NUL or other control bytes, every line shorter than `MAX_LINE`), an XLSX's zip directory
-must promise no more than `MAX_UNPACKED` bytes (a zip bomb is refused before anything is
-unpacked; unpacking stops at the promised size), and no file may hold more than
-`MAX_ROWS` rows or `MAX_COLUMNS` columns. XML in an XLSX is parsed by defusedxml
-(openpyxl uses it when installed), so entity expansion is refused too.
+Whatever the file claims to be, it is checked before a row is imported: a CSV must be
+text (no NUL or other control bytes), an XLSX a zip whose parts are a workbook
+(crm.imports.xlsx). Then the whole file is read once, with every limit of
+`crm.imports.limits` counted as it streams, so that a file over one is refused before
+any row is written, as soon as the reading crosses it; only then are the rows read
+again for the import.
 """
 
 import codecs
 import csv
-import zipfile
-import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO
-from xml.etree.ElementTree import ParseError
 
 from crm.errors import InvalidInput, UnsupportedMediaType
+from crm.imports.limits import CELL_CHARACTERS, CELLS, COLUMNS, ROW_BYTES, ROWS
+from crm.imports.xlsx import DAMAGED, Damaged, Workbook, column_letters
 
 Cell = str | int | float | bool | date | datetime | None
+Rows = Iterator[tuple[int, list[Cell]]]
 
-MAX_ROWS = 100_000
-MAX_COLUMNS = 200
-MAX_LINE = 64 * 1024
-MAX_UNPACKED = 200 * 1024 * 1024
-MAX_ZIP_ENTRIES = 1_000
 CHUNK = 64 * 1024
 # Bytes that never occur in a text file: C0 controls other than tab, line feed, form
 # feed and carriage return.
@@ -39,10 +34,11 @@ UTF_16_MARKS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 @dataclass
 class Sheet:
     """The header and an iterator over the data rows (the row number as a spreadsheet
-    shows it, and the cells)."""
+    shows it, and the cells); `count`: how many rows with a value it has."""
 
     headers: list[str]
-    rows: Iterator[tuple[int, list[Cell]]]
+    rows: Rows
+    count: int = 0
 
 
 def unreadable(reason: str) -> InvalidInput:
@@ -50,29 +46,65 @@ def unreadable(reason: str) -> InvalidInput:
 
 
 def read_sheet(stream: IO[bytes], file_name: str) -> Sheet:
-    """The first sheet of an XLSX, or the rows of a CSV, decided by the content."""
+    """The first sheet of an XLSX, or the rows of a CSV, decided by the content; read
+    through once, within the limits, before its rows are handed out."""
+    read = _reader(stream, file_name)
+    count = sum(1 for _ in read().rows)
+    sheet = read()
+    sheet.count = count
+    return sheet
+
+
+def _reader(stream: IO[bytes], file_name: str) -> Callable[[], Sheet]:
+    """What reads the file from its start, every time it is called."""
     start = stream.read(len(ZIP_MAGIC))
     stream.seek(0)
-    name = file_name.lower()
     if start == ZIP_MAGIC:
-        return _xlsx(stream)
-    if name.endswith((".xlsx", ".xls", ".xlsm", ".ods")):
+        try:
+            workbook = Workbook(stream)
+        except DAMAGED as error:
+            raise _damaged(error) from None
+        return lambda: _xlsx(workbook)
+    if file_name.lower().endswith((".xlsx", ".xls", ".xlsm", ".ods")):
         raise UnsupportedMediaType(
             "Only CSV and XLSX (Excel 2007 and later) can be imported; save the file as one.",
             errors={"file": ["Not an XLSX workbook."]},
         )
-    return _csv(stream)
+    encoding = _text_encoding(stream)
+    return lambda: _csv(stream, encoding)
 
 
-def _csv(stream: IO[bytes]) -> Sheet:
-    lines = _bounded_lines(stream, _text_encoding(stream))
-    first = next(lines, "")
-    if not first.strip():
+def _damaged(error: Exception) -> InvalidInput:
+    detail = f": {error}" if isinstance(error, Damaged) else ""
+    return unreadable(f"It is not a readable XLSX workbook ({type(error).__name__}{detail}).")
+
+
+def _xlsx(workbook: Workbook) -> Sheet:
+    rows = _damaged_rows(workbook.rows())
+    first = next(rows, None)
+    if first is None or first[0] != 1:  # no header: the mapping will say what is missing
+        headers, rows = [], _chained(first, rows) if first else rows
+    else:
+        headers = ["" if cell is None else str(cell) for cell in first[1]]
+    return Sheet(headers, rows)
+
+
+def _damaged_rows(rows: Rows) -> Rows:
+    try:
+        yield from rows
+    except DAMAGED as error:
+        raise _damaged(error) from None
+
+
+def _csv(stream: IO[bytes], encoding: str) -> Sheet:
+    stream.seek(0)
+    lines = _Lines(stream, encoding)
+    reader = csv.reader(lines, delimiter=lines.delimiter())
+    rows = _csv_rows(reader, lines)
+    first = next(rows, None)
+    if first is None or not any(cell.strip() for cell in first[1]):
         raise unreadable("The file is empty; the first row must name the columns.")
-    delimiter = max(";,\t", key=first.count)
-    reader = csv.reader(_chained(first, lines), delimiter=delimiter)
-    headers = _checked_width(_read(reader), 1)
-    return Sheet(headers, _csv_rows(reader))
+    return Sheet(first[1], rows)
 
 
 def _text_encoding(stream: IO[bytes]) -> str:
@@ -112,88 +144,70 @@ def _check_windows_1252(stream: IO[bytes]) -> None:
     stream.seek(0)
 
 
-def _bounded_lines(stream: IO[bytes], encoding: str) -> Iterator[str]:
-    """The decoded lines, none longer than `MAX_LINE` bytes. A line feed byte is a line
-    feed in UTF-8 and in Windows-1252 alike, so lines can be split before decoding."""
-    decoder = codecs.getincrementaldecoder(encoding)()
-    number = 0
-    while line := stream.readline(MAX_LINE + 1):
-        number += 1
-        if len(line) > MAX_LINE:
-            raise unreadable(f"Line {number} is longer than {MAX_LINE:,} bytes.")
-        yield decoder.decode(line)
+class _Lines:
+    """The decoded lines of a CSV for `csv.reader`, counted: no row, with the line
+    breaks inside its quoted cells, may be longer than `ROW_BYTES` (a line feed byte is
+    one in UTF-8 and in Windows-1252 alike, so lines are split before decoding)."""
+
+    def __init__(self, stream: IO[bytes], encoding: str):
+        self.stream = stream
+        self.decoder = codecs.getincrementaldecoder(encoding)()
+        self.number = 0
+        self.row_bytes = 0  # of the row being read; reset by whoever reads the rows
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        line = self.stream.readline(ROW_BYTES.maximum + 1)
+        if not line:
+            raise StopIteration
+        self.number += 1
+        self.row_bytes += len(line)
+        if self.row_bytes > ROW_BYTES.maximum:
+            raise ROW_BYTES.crossed(row=self.number)
+        return self.decoder.decode(line)
+
+    def delimiter(self) -> str:
+        """The one of `;`, `,` and tab the first line holds most of."""
+        first = self.stream.readline(ROW_BYTES.maximum + 1)
+        self.stream.seek(0)
+        return max(";,\t", key=lambda delimiter: first.count(delimiter.encode()))
 
 
-def _chained(first: str, rest: Iterator[str]) -> Iterator[str]:
+def _csv_rows(reader, lines: _Lines) -> Rows:
+    """The header's and every later row with a value; each limit checked row by row."""
+    cells = 0
+    for number, row in enumerate(_records(reader), start=1):
+        lines.row_bytes = 0
+        if number - 1 > ROWS.maximum:
+            raise ROWS.crossed(row=reader.line_num)
+        cells += len(row)
+        if cells > CELLS.maximum:
+            raise CELLS.crossed(row=reader.line_num)
+        if len(row) > COLUMNS.maximum:
+            raise COLUMNS.crossed(row=reader.line_num, column=column_letters(COLUMNS.maximum + 1))
+        longest = max(row, key=len, default="")
+        if len(longest) > CELL_CHARACTERS.maximum:
+            column = column_letters(row.index(longest) + 1)
+            raise CELL_CHARACTERS.crossed(row=reader.line_num, column=column)
+        if number == 1 or any(cell.strip() for cell in row):
+            yield (1 if number == 1 else reader.line_num), row
+
+
+def _records(reader) -> Iterator[list[str]]:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field limit" in str(error):  # longer than csv.field_size_limit()
+                raise CELL_CHARACTERS.crossed(row=reader.line_num) from None
+            raise unreadable(f"Line {reader.line_num} is not valid CSV ({error}).") from None
+        yield row
+
+
+def _chained(first, rest: Iterator) -> Iterator:
     yield first
     yield from rest
-
-
-def _read(reader) -> list[str]:
-    try:
-        return next(reader, [])
-    except csv.Error as error:
-        raise unreadable(f"Line {reader.line_num} is not valid CSV ({error}).") from None
-
-
-def _csv_rows(reader) -> Iterator[tuple[int, list[Cell]]]:
-    count = 0
-    while row := _read(reader):
-        count += 1
-        if count > MAX_ROWS:
-            raise unreadable(f"It has more than {MAX_ROWS:,} rows; split it.")
-        yield reader.line_num, _checked_width(row, reader.line_num)
-
-
-def _checked_width(row: list, number: int) -> list:
-    if len(row) > MAX_COLUMNS:
-        raise unreadable(f"Row {number} has more than {MAX_COLUMNS} columns.")
-    return row
-
-
-def _xlsx(stream: IO[bytes]) -> Sheet:
-    _check_zip(stream)
-    from openpyxl import load_workbook  # imported when needed: it takes a while to load
-
-    try:
-        workbook = load_workbook(stream, read_only=True, data_only=False)
-        rows = workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS + 1, values_only=True)
-        headers = list(next(rows, ()))
-    except Exception as error:  # openpyxl raises anything from KeyError to XML errors
-        raise unreadable(f"It is not a readable XLSX workbook ({type(error).__name__}).") from None
-    while headers and headers[-1] is None:
-        headers.pop()
-    return Sheet(
-        [str(h) if h is not None else "" for h in _checked_width(headers, 1)],
-        _xlsx_rows(rows, len(headers)),
-    )
-
-
-def _check_zip(stream: IO[bytes]) -> None:
-    """Refuse a zip bomb from its directory alone, before unpacking anything."""
-    try:
-        entries = zipfile.ZipFile(stream).infolist()
-    except zipfile.BadZipFile:
-        raise unreadable("It is not a valid XLSX workbook (a damaged zip file).") from None
-    if len(entries) > MAX_ZIP_ENTRIES:
-        raise unreadable(f"The workbook holds more than {MAX_ZIP_ENTRIES:,} parts.")
-    unpacked = sum(entry.file_size for entry in entries)
-    if unpacked > MAX_UNPACKED:
-        raise unreadable(
-            f"The workbook would unpack to {unpacked:,} bytes, more than {MAX_UNPACKED:,}."
-        )
-    stream.seek(0)
-
-
-def _xlsx_rows(rows: Iterator[tuple], width: int) -> Iterator[tuple[int, list[Cell]]]:
-    try:
-        for number, row in enumerate(rows, start=2):
-            if number - 1 > MAX_ROWS:
-                raise unreadable(f"It has more than {MAX_ROWS:,} rows; split it.")
-            cells = list(row)
-            while len(cells) > width and cells[-1] is None:
-                cells.pop()
-            if any(cell is not None for cell in cells):
-                yield number, _checked_width(cells, number)
-    except (zipfile.BadZipFile, zlib.error, ParseError, EOFError, ValueError, KeyError) as error:
-        raise unreadable(f"The workbook is damaged ({type(error).__name__}).") from None

@@ -1,11 +1,9 @@
 import io
 import zipfile
 
-import openpyxl
 import pytest
 
 from crm.errors import InvalidInput, UnsupportedMediaType
-from crm.imports import files
 from crm.imports.files import read_sheet
 from tests.imports.files import csv_bytes, xlsx_bytes
 
@@ -47,16 +45,9 @@ def test_utf16_is_refused_with_advice():
     assert "UTF-16" in refused.value.errors["file"][0]
 
 
-def test_an_overlong_line_is_refused_without_reading_it_all(monkeypatch):
-    monkeypatch.setattr(files, "MAX_LINE", 100)
-    with pytest.raises(InvalidInput):
-        rows(csv_bytes("Name", "x" * 1000))
-
-
-def test_too_many_rows_are_refused(monkeypatch):
-    monkeypatch.setattr(files, "MAX_ROWS", 2)
-    with pytest.raises(InvalidInput):
-        rows(csv_bytes("Name", "a", "b", "c"))
+def test_rows_after_a_blank_line_and_rows_without_a_value_are_skipped():
+    content = csv_bytes("Name;Ort", "A;Trier", "", ";", "B;Mainz")
+    assert rows(content) == [["Name", "Ort"], ["A", "Trier"], ["B", "Mainz"]]
 
 
 def test_xlsx_rows_with_typed_cells():
@@ -67,15 +58,6 @@ def test_xlsx_rows_with_typed_cells():
 def test_xlsx_formula_cells_come_as_formulas():
     content = xlsx_bytes(["Name"], ['=HYPERLINK("http://evil.example","Klick")'])
     assert rows(content, "liste.xlsx")[1] == ['=HYPERLINK("http://evil.example","Klick")']
-
-
-def test_xlsx_zip_bomb_is_refused_from_its_directory(monkeypatch):
-    monkeypatch.setattr(files, "MAX_UNPACKED", 10_000)
-    monkeypatch.setattr(openpyxl, "load_workbook", pytest.fail)  # never opened
-    content = xlsx_bytes(["Name"], *[["x" * 100] for _ in range(200)])
-    with pytest.raises(InvalidInput) as refused:
-        rows(content, "liste.xlsx")
-    assert "unpack" in refused.value.errors["file"][0]
 
 
 def test_a_damaged_zip_is_refused():
@@ -94,7 +76,3 @@ def test_a_zip_that_is_no_workbook_is_refused():
 def test_old_excel_files_are_refused():
     with pytest.raises(UnsupportedMediaType):
         rows(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 100, "liste.xls")
-
-
-def test_xml_entities_are_refused_by_defusedxml():
-    assert openpyxl.DEFUSEDXML, "install defusedxml: openpyxl then refuses XML bombs"
