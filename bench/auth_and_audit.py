@@ -29,7 +29,7 @@ from crm.models import Partner
 from crm.models.enums import ApiRole, Sector
 from crm.oidc import OidcSettings, OidcVerifier
 from crm.rate_limit import RateLimit
-from crm.services import audit
+from crm.records import audit
 
 TOKEN_TARGET_MS = 2.0
 AUDIT_TARGET_MS = 5.0

@@ -30,7 +30,7 @@ from crm.api import (
 )
 from crm.api.blueprint import Api, ErrorResponses
 from crm.api.export_schemas import ReportParameters
-from crm.api.items import answer_not_modified
+from crm.records.items import answer_not_modified
 
 BLUEPRINTS = [
     partners.blp,

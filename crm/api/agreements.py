@@ -7,11 +7,11 @@ from sqlalchemy.orm import selectinload
 
 from crm.api.blueprint import Blueprint
 from crm.api.fields import ClassifiedSchema, MergePatch, Ref, ResourceSchema, enum, span_end, text
-from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import SearchableListArgs, SortField, envelope, equality_filters, paginate
 from crm.models import Agreement, AgreementParty, SteeringGroup
 from crm.models.enums import AgreementKind, AgreementStatus
-from crm.services.agreements import require_parties_to_take_effect
+from crm.records.agreements import require_parties_to_take_effect
+from crm.records.items import create, delete, get_or_404, item_response, update
 
 blp = Blueprint(
     "agreements",

@@ -1,6 +1,6 @@
 """The audit trail over HTTP: /api/v1/audit-events (admins) and each record's history.
 
-Events are written by crm.api.items on every write; here they are only read. No route
+Events are written by crm.records.items on every write; here they are only read. No route
 changes or deletes an event.
 """
 
@@ -13,12 +13,12 @@ from sqlalchemy import select
 
 from crm.api.blueprint import Blueprint
 from crm.api.fields import Timestamp
-from crm.api.items import get_or_404
 from crm.api.listing import ListArgs, Page, SortField, envelope, equality_filters, paginate
 from crm.database import Base
 from crm.models import Agreement, AuditEvent, Contact, Partner, SteeringGroup
 from crm.models.enums import ActorKind, ApiRole, AuditAction
-from crm.services.audit import has_story, story_of
+from crm.records.audit import has_story, story_of
+from crm.records.items import get_or_404
 
 blp = Blueprint(
     "audit",

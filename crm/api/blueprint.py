@@ -110,7 +110,7 @@ RETRY_AFTER = {
 }
 
 
-# Items whose ids may have been merged away (crm.services.merging): they answer 410.
+# Items whose ids may have been merged away (crm.records.merging): they answer 410.
 MERGEABLE = ("/api/v1/partners/{", "/api/v1/contacts/{")
 
 

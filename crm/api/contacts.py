@@ -19,7 +19,6 @@ from crm.api.fields import (
     text,
 )
 from crm.api.fields import phone as phone_number
-from crm.api.items import create, delete, item_response, update
 from crm.api.listing import (
     ListArgs,
     Page,
@@ -33,7 +32,8 @@ from crm.models import Contact, Employment, Partner
 from crm.models.enums import ContactStatus, LegalBasis, Salutation
 from crm.models.privacy import ConsentPurpose
 from crm.privacy.erasure import live_contact
-from crm.services.write_rules import apply_write_rules
+from crm.records.items import create, delete, item_response, update
+from crm.records.write_rules import apply_write_rules
 
 blp = Blueprint(
     "contacts",

@@ -13,11 +13,11 @@ from crm.api.export_schemas import (
     ExportScheduleSchema,
 )
 from crm.api.files import BINARY, file_response
-from crm.api.items import check_if_match, create, get_or_404, item_response, update
 from crm.api.listing import envelope, equality_filters, paginate
 from crm.errors import NotFound
 from crm.models import ExportRun, ExportSchedule
 from crm.models.enums import ApiRole
+from crm.records.items import check_if_match, create, get_or_404, item_response, update
 from crm.services.export_runs import delete_run, delete_schedule
 from crm.services.export_schedules import check_schedule, timing
 

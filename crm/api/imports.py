@@ -11,7 +11,6 @@ from sqlalchemy import select
 
 from crm.api.blueprint import Blueprint
 from crm.api.fields import ResourceSchema
-from crm.api.items import get_or_404, item_response
 from crm.api.listing import PRINTABLE, ListArgs, SortField, envelope, equality_filters, paginate
 from crm.collector import collector_paused
 from crm.database import db
@@ -20,6 +19,7 @@ from crm.imports.run import import_file
 from crm.models import ImportRecord
 from crm.models.enums import ApiRole
 from crm.models.import_record import ImportResource
+from crm.records.items import get_or_404, item_response
 
 blp = Blueprint(
     "imports",

@@ -7,7 +7,6 @@ from sqlalchemy.orm import selectinload
 
 from crm.api.blueprint import Blueprint
 from crm.api.files import TEXT, file_response
-from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import envelope, equality_filters, paginate
 from crm.api.meeting_schemas import (
     ActionItemListArgs,
@@ -21,6 +20,7 @@ from crm.database import db
 from crm.exports.icalendar import meetings_calendar
 from crm.models import ActionItem, Meeting, SteeringGroup
 from crm.models.base import utcnow
+from crm.records.items import create, delete, get_or_404, item_response, update
 from crm.services.reporting import local_days
 
 blp = Blueprint(

@@ -9,12 +9,12 @@ from sqlalchemy import func
 
 from crm.api.blueprint import Blueprint
 from crm.api.fields import MergePatch, Ref, ResourceSchema, enum, span_end, text
-from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import ListArgs, SortField, envelope, equality_filters, paginate
 from crm.api.rows import AcceptsDumped, RowDump
 from crm.models import Contact, Membership, Partner, SteeringGroup
 from crm.models.enums import MembershipRole
-from crm.services.memberships import ended_before, in_force_on
+from crm.records.items import create, delete, get_or_404, item_response, update
+from crm.records.memberships import ended_before, in_force_on
 
 blp = Blueprint(
     "memberships",

@@ -11,11 +11,11 @@ from marshmallow import fields, validate
 from crm.api.blueprint import Blueprint
 from crm.api.duplicates import record_url
 from crm.api.fields import Ref
-from crm.api.items import check_if_match, get_or_404
 from crm.database import db
 from crm.models import Contact, Partner
 from crm.privacy.erasure import live_contact
-from crm.services.merging import MergePlan, merge, plan_merge
+from crm.records.items import check_if_match, get_or_404
+from crm.records.merging import MergePlan, merge, plan_merge
 
 blp = Blueprint(
     "merges",

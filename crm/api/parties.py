@@ -6,11 +6,11 @@ from sqlalchemy import select
 
 from crm.api.blueprint import Blueprint
 from crm.api.fields import MergePatch, Ref, ResourceSchema, enum, span_end
-from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import ListArgs, SortField, envelope, equality_filters, paginate
 from crm.models import Agreement, AgreementParty, Contact, Partner
 from crm.models.enums import PartyRole
-from crm.services.agreements import require_parties_to_remain
+from crm.records.agreements import require_parties_to_remain
+from crm.records.items import create, delete, get_or_404, item_response, update
 
 blp = Blueprint(
     "parties",

@@ -23,7 +23,6 @@ from crm.api.fields import (
     text,
     web_address,
 )
-from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import (
     PRINTABLE,
     SearchableListArgs,
@@ -35,7 +34,8 @@ from crm.api.listing import (
 from crm.api.rows import AcceptsDumped, RowDump
 from crm.models import Membership, Municipality, Partner, PartnerKind
 from crm.models.enums import PartnerStatus, Sector
-from crm.services.memberships import in_force_on
+from crm.records.items import create, delete, get_or_404, item_response, update
+from crm.records.memberships import in_force_on
 
 blp = Blueprint(
     "partners",

@@ -11,13 +11,13 @@ from marshmallow import fields
 from crm.api.blueprint import Blueprint
 from crm.api.contacts import ContactSchema
 from crm.api.fields import Timestamp
-from crm.api.items import item_response
 from crm.models.enums import ApiRole
 from crm.privacy.access import personal_data
-from crm.privacy.consent import withdraw_consent
 from crm.privacy.erasure import erase_contact, live_contact
 from crm.privacy.record import processing_record
 from crm.privacy.retention import due_for_erasure, erase_due
+from crm.records.consent import withdraw_consent
+from crm.records.items import item_response
 
 blp = Blueprint(
     "privacy",

@@ -10,13 +10,13 @@ from marshmallow import fields
 
 from crm.api.blueprint import Blueprint
 from crm.api.files import TEXT, documents_report_files, file_response
-from crm.api.items import get_or_404
 from crm.exports.catalogue import ExpiringAgreementsParameters, PartnerDirectoryParameters
 from crm.exports.formats import FORMATS, file_name, render
 from crm.exports.report import Report, to_json
 from crm.exports.vcard import contact_cards
 from crm.models import SteeringGroup
 from crm.models.export import DateFormat, ExportFormat
+from crm.records.items import get_or_404
 from crm.services.group_report import group_report
 from crm.services.register_reports import (
     directory,

@@ -18,8 +18,8 @@ from marshmallow import fields
 from sqlalchemy import ColumnElement, Select, String, bindparam, cast, func, select
 
 from crm.api.fields import RefList, Timestamp
-from crm.api.items import not_found
 from crm.database import db, run
+from crm.records.items import not_found
 
 CANONICAL_UUID_LENGTH = 36
 # Fields whose dump is the column's value as it comes from the database.

@@ -9,11 +9,11 @@ from sqlalchemy.orm import selectinload
 
 from crm.api.blueprint import Blueprint
 from crm.api.fields import ClassifiedSchema, MergePatch, Ref, ResourceSchema, enum, span_end, text
-from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import SearchableListArgs, SortField, envelope, equality_filters, paginate
 from crm.models import Contact, Membership, Partner, SteeringGroup
 from crm.models.enums import SteeringGroupKind, SteeringGroupStatus
-from crm.services.memberships import in_force_on
+from crm.records.items import create, delete, get_or_404, item_response, update
+from crm.records.memberships import in_force_on
 
 blp = Blueprint(
     "steering_groups",

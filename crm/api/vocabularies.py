@@ -13,11 +13,11 @@ from sqlalchemy import select
 
 from crm.api.blueprint import Blueprint
 from crm.api.fields import FullMatch, MergePatch, ResourceSchema, text
-from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import SearchableListArgs, SortField, envelope, paginate
 from crm.models import Municipality, PartnerKind, TargetGroup, Topic
 from crm.models.enums import ApiRole
 from crm.models.vocabulary import Vocabulary
+from crm.records.items import create, delete, get_or_404, item_response, update
 
 SNAKE_CASE = r"^[a-z][a-z0-9]*(_[a-z0-9]+)*$"
 

@@ -10,13 +10,13 @@ from sqlalchemy import select
 
 from crm.api.blueprint import Blueprint
 from crm.api.fields import MergePatch, ResourceSchema, Timestamp, text, web_address
-from crm.api.items import apply_changes, create, delete, get_or_404, item_response, update
 from crm.api.listing import ListArgs, SortField, envelope, equality_filters, paginate
 from crm.database import db
 from crm.models import WebhookDelivery, WebhookSubscription
 from crm.models.base import utcnow
 from crm.models.enums import ApiRole, AuditAction
 from crm.models.webhook import DeliveryStatus
+from crm.records.items import apply_changes, create, delete, get_or_404, item_response, update
 from crm.services.webhook_secrets import PREVIOUS_SECRET_GRACE, standard_secret
 from crm.services.webhook_targets import SETTING, RefusedTarget, check_url
 from crm.services.webhooks import MAX_ATTEMPTS, feed_start, rotate_secret

@@ -10,7 +10,6 @@ from marshmallow import ValidationError
 from sqlalchemy import select
 
 from crm.api.fields import Ref, RefList, VocabularyCode
-from crm.api.items import apply_changes
 from crm.database import db
 from crm.errors import Problem
 from crm.imports.columns import EXTERNAL_ID, Column
@@ -19,9 +18,10 @@ from crm.imports.kinds import REFERENCED, Existing, Kind
 from crm.imports.references import Lookup, References
 from crm.imports.storing import store_new
 from crm.imports.values import as_text, converted
-from crm.services import audit
-from crm.services.merging import raise_if_merged
-from crm.services.write_rules import apply_write_rules
+from crm.records import audit
+from crm.records.items import apply_changes
+from crm.records.merging import raise_if_merged
+from crm.records.write_rules import apply_write_rules
 
 Action = Literal["create", "update", "skip", "invalid"]
 DEFAULT_SCHEME = "external"

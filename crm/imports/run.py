@@ -27,7 +27,7 @@ from crm.imports.kinds import KINDS
 from crm.imports.rows import RowImporter, RowOutcome
 from crm.models import ImportRecord
 from crm.models.import_record import ImportResource
-from crm.services import audit
+from crm.records import audit
 
 # Errors named in a refused import's 422, at most (the dry run reports every row).
 MAX_ERRORS = 200

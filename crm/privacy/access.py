@@ -2,7 +2,7 @@
 one document.
 
 The rows that refer to the contact are found from the foreign keys themselves (as
-`crm.services.references` does), so a new table that refers to contacts shows up here
+`crm.records.references` does), so a new table that refers to contacts shows up here
 without a change.
 """
 
@@ -16,9 +16,9 @@ from sqlalchemy import Table, or_, select
 from crm.database import db
 from crm.models import AuditEvent, Contact
 from crm.models.base import utcnow
-from crm.services.audit import as_json
+from crm.records.audit import as_json
+from crm.records.references import foreign_keys_to
 from crm.services.export_runs import runs_holding_contact
-from crm.services.references import foreign_keys_to
 
 # Derived copies of the names, kept for searching: the names themselves are in the document.
 LEFT_OUT = frozenset({"search_text", "sort_name", "family_sound"})

@@ -22,9 +22,9 @@ from crm.errors import Gone, NotFound
 from crm.models import AuditEvent, Contact, ImportRecord, MergedRecord
 from crm.models.base import utcnow
 from crm.models.enums import ContactStatus
-from crm.services import audit
+from crm.records import audit
+from crm.records.merging import raise_if_merged
 from crm.services.export_runs import delete_run, runs_holding_contact
-from crm.services.merging import raise_if_merged
 
 # What an import's file name becomes when it may have named an erased person.
 ERASED_FILE_NAME = "erased"

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from crm.models import ChangeEvent
 from crm.ordering import after
-from crm.services.audit import as_json
+from crm.records.audit import as_json
 
 # The oldest transaction still running; anything older has committed or rolled back.
 OLDEST_RUNNING = literal_column("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")

@@ -23,7 +23,7 @@ from crm.exports.report import Progress
 from crm.models import ExportRun, ExportRunContact, ExportRunFile, ExportSchedule
 from crm.models.base import utcnow
 from crm.models.export import DateFormat, ExportDestination, ExportRunStatus
-from crm.services import audit
+from crm.records import audit
 from crm.services.export_schedules import next_due
 from crm.services.reporting import local_day
 

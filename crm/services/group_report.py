@@ -21,13 +21,13 @@ from crm.models import (
     SteeringGroup,
 )
 from crm.models.enums import AgreementStatus
+from crm.records.memberships import in_force_on
 from crm.services.meeting_sections import (
     MEMBER,
     attendance_section,
     decisions_section,
     open_action_items_section,
 )
-from crm.services.memberships import in_force_on
 from crm.services.reporting import (
     new_report,
     period_parameters,

@@ -1,4 +1,4 @@
-"""The rule of crm.services.agreements: an agreement in force keeps at least two parties."""
+"""The rule of crm.records.agreements: an agreement in force keeps at least two parties."""
 
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -12,7 +12,7 @@ from crm.database import db
 from crm.errors import Conflict, InvalidInput
 from crm.models import Agreement, AgreementParty, Partner
 from crm.models.enums import AgreementStatus
-from crm.services.agreements import (
+from crm.records.agreements import (
     current_party_count,
     require_parties_to_remain,
     require_parties_to_take_effect,

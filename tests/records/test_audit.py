@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from crm.models import AuditEvent
 from crm.models.enums import MembershipRole
-from crm.services.audit import as_json, erase_personal_data
+from crm.records.audit import as_json, erase_personal_data
 from tests.factories import make_contact
 
 

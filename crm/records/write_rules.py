@@ -5,8 +5,8 @@ so that every write stores only what a POST or PATCH would."""
 from typing import Any
 
 from crm.models import Contact
-from crm.privacy.consent import update_consent_history
-from crm.services.contacts import check_legal_basis, update_employment_history
+from crm.records.consent import update_consent_history
+from crm.records.contacts import check_legal_basis, update_employment_history
 
 RULES = {Contact: (check_legal_basis, update_employment_history, update_consent_history)}
 

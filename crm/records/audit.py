@@ -1,7 +1,7 @@
 """The audit trail (Änderungsprotokoll): one event per create, change, archive, delete,
 erasure and merge.
 
-`crm.api.items` calls these functions on its one write path, so every event is written
+`crm.records.items` calls these functions on its one write path, so every event is written
 in the transaction of the change it records. Values are kept as the API shows them
 (enumeration values, ISO dates, ids as strings; linked records as `topic_ids`), so that
 they read back from JSON as they were.

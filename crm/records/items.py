@@ -11,9 +11,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 from crm.database import db
 from crm.errors import NotFound, PreconditionFailed, PreconditionRequired, Referenced
 from crm.models.base import singular, utcnow
-from crm.services import audit
-from crm.services.merging import raise_if_merged
-from crm.services.references import references_to
+from crm.records import audit
+from crm.records.merging import raise_if_merged
+from crm.records.references import references_to
 
 T = TypeVar("T")
 

@@ -4,7 +4,7 @@ import pytest
 
 from crm.errors import InvalidInput
 from crm.models.enums import LegalBasis
-from crm.services.contacts import check_legal_basis, update_employment_history
+from crm.records.contacts import check_legal_basis, update_employment_history
 from tests.factories import make_contact, make_partner
 
 MAY_1 = date(2024, 5, 1)

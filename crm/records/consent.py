@@ -11,7 +11,7 @@ from crm.errors import Conflict
 from crm.models import ConsentRecord, Contact
 from crm.models.base import utcnow
 from crm.models.enums import LegalBasis
-from crm.services import audit
+from crm.records import audit
 
 
 def _as_given(contact: Contact) -> tuple:

@@ -21,9 +21,9 @@ from crm.database import Base, db
 from crm.errors import InvalidInput, Merged
 from crm.models import AuditEvent, Contact, ExportRunContact, MergedRecord
 from crm.models.base import Resource, singular, utcnow
-from crm.services import audit
-from crm.services.references import foreign_keys_to
-from crm.services.write_rules import apply_write_rules
+from crm.records import audit
+from crm.records.references import foreign_keys_to
+from crm.records.write_rules import apply_write_rules
 
 Side = Literal["survivor", "duplicate"]
 

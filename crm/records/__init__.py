@@ -1,0 +1,1 @@
+"""Records and their rules, below every feature: write path, audit, references, merging."""
