@@ -23,12 +23,12 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
 from crm import create_app, schema
-from crm.auth import create_api_key
 from crm.database import db
+from crm.http.auth import create_api_key
+from crm.http.oidc import OidcSettings, OidcVerifier
+from crm.http.rate_limit import RateLimit
 from crm.models import Partner
 from crm.models.enums import ApiRole, Sector
-from crm.oidc import OidcSettings, OidcVerifier
-from crm.rate_limit import RateLimit
 from crm.records import audit
 
 TOKEN_TARGET_MS = 2.0

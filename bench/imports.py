@@ -20,8 +20,8 @@ from pathlib import Path
 
 from bench.duplicates import KINDS, WORDS, _town
 from crm import create_app, schema
-from crm.auth import create_api_key
 from crm.database import db
+from crm.http.auth import create_api_key
 from crm.models.enums import ApiRole
 
 TARGET_S = 30.0

@@ -30,8 +30,8 @@ from bench.load import run_wrk
 from bench.probe import count_statements, plans
 from bench.scenarios import HOST, fetch, pick, same_answer
 from crm import schema
-from crm.auth import create_api_key
 from crm.database import make_engine
+from crm.http.auth import create_api_key
 from crm.models.enums import ApiRole
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -5,12 +5,13 @@ from pathlib import Path
 
 from flask import Flask
 
-from crm import api, observability, oidc, rate_limit
+from crm import api, observability
 from crm.cli import crm_cli
 from crm.config import from_environment
 from crm.database import db
 from crm.errors import register_error_handlers
-from crm.health import health
+from crm.http import oidc, rate_limit
+from crm.http.health import health
 from crm.network_map import page as network_map_page
 
 

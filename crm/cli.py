@@ -10,11 +10,11 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from crm import schema
-from crm.api.idempotency import purge_expired
-from crm.auth import create_api_key, revoke_api_key
 from crm.database import db
 from crm.demo import ensure_demo_admin_key, load_demo_data_once
 from crm.exports.cli import exports_cli
+from crm.http.auth import create_api_key, revoke_api_key
+from crm.http.idempotency import purge_expired
 from crm.imports.cli import import_command
 from crm.models import ApiKey
 from crm.models.enums import ApiRole

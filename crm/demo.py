@@ -11,7 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from crm.auth import create_api_key, hash_key
+from crm.http.auth import create_api_key, hash_key
 from crm.models import (
     Agreement,
     AgreementParty,

@@ -15,8 +15,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm import create_app, schema
-from crm.auth import create_api_key
 from crm.database import db
+from crm.http.auth import create_api_key
 from crm.models.enums import ApiRole
 
 POSTGRES_URL = os.environ.get(

@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 from werkzeug.serving import make_server
 
 from crm import create_app, schema
-from crm.auth import create_api_key
 from crm.database import db
+from crm.http.auth import create_api_key
 from crm.models.enums import ApiRole
 
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"

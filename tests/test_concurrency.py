@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import delete, event
 from sqlalchemy.orm import Session
 
-from crm.auth import create_api_key
+from crm.http.auth import create_api_key
 from crm.models import ApiKey, AuditEvent, ChangeEvent, Partner
 from crm.models.enums import ApiRole, Sector
 

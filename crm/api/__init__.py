@@ -28,8 +28,8 @@ from crm.api import (
     vocabularies,
     webhooks,
 )
-from crm.api.blueprint import Api, ErrorResponses
 from crm.api.export_schemas import ReportParameters
+from crm.http.blueprint import Api, ErrorResponses
 from crm.records.items import answer_not_modified
 
 BLUEPRINTS = [

@@ -5,9 +5,15 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crm.api.blueprint import Blueprint
-from crm.api.fields import ClassifiedSchema, MergePatch, Ref, ResourceSchema, enum, span_end, text
-from crm.api.listing import SearchableListArgs, SortField, envelope, equality_filters, paginate
+from crm.http.blueprint import Blueprint
+from crm.http.fields import ClassifiedSchema, MergePatch, Ref, ResourceSchema, enum, span_end, text
+from crm.http.listing.pages import (
+    SearchableListArgs,
+    SortField,
+    envelope,
+    equality_filters,
+    paginate,
+)
 from crm.models import Agreement, AgreementParty, SteeringGroup
 from crm.models.enums import AgreementKind, AgreementStatus
 from crm.records.agreements import require_parties_to_take_effect

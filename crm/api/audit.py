@@ -11,10 +11,10 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 from sqlalchemy import select
 
-from crm.api.blueprint import Blueprint
-from crm.api.fields import Timestamp
-from crm.api.listing import ListArgs, Page, SortField, envelope, equality_filters, paginate
 from crm.database import Base
+from crm.http.blueprint import Blueprint
+from crm.http.fields import Timestamp
+from crm.http.listing.pages import ListArgs, Page, SortField, envelope, equality_filters, paginate
 from crm.models import Agreement, AuditEvent, Contact, Partner, SteeringGroup
 from crm.models.enums import ActorKind, ApiRole, AuditAction
 from crm.records.audit import has_story, story_of

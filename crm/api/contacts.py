@@ -6,9 +6,9 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 from sqlalchemy import select
 
-from crm.api.blueprint import Blueprint
 from crm.api.duplicates import CreateArgs, refuse_likely_duplicate
-from crm.api.fields import (
+from crm.http.blueprint import Blueprint
+from crm.http.fields import (
     MergePatch,
     Ref,
     ResourceSchema,
@@ -18,8 +18,8 @@ from crm.api.fields import (
     language_code,
     text,
 )
-from crm.api.fields import phone as phone_number
-from crm.api.listing import (
+from crm.http.fields import phone as phone_number
+from crm.http.listing.pages import (
     ListArgs,
     Page,
     SearchableListArgs,

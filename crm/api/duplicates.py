@@ -6,9 +6,9 @@ from flask import url_for
 from flask.views import MethodView
 from marshmallow import fields, validate
 
-from crm.api.blueprint import Blueprint
-from crm.api.listing import ListArgs, Page, envelope
 from crm.errors import LikelyDuplicate
+from crm.http.blueprint import Blueprint
+from crm.http.listing.pages import ListArgs, Page, envelope
 from crm.matching.records import LIKELY
 from crm.models import Contact, Partner
 from crm.models.enums import ContactStatus, PartnerStatus

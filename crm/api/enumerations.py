@@ -4,7 +4,7 @@ import marshmallow as ma
 from flask.views import MethodView
 from marshmallow import fields
 
-from crm.api.blueprint import Blueprint
+from crm.http.blueprint import Blueprint
 from crm.models.enums import PUBLISHED_ENUMS
 
 blp = Blueprint(

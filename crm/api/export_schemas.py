@@ -13,9 +13,9 @@ from flask import url_for
 from marshmallow import fields, validate
 
 from crm.api.cron import CRON
-from crm.api.fields import FullMatch, MergePatch, ResourceSchema, Timestamp, enum, text
-from crm.api.listing import ListArgs, SortField
 from crm.exports.catalogue import CATALOGUE
+from crm.http.fields import FullMatch, MergePatch, ResourceSchema, Timestamp, enum, text
+from crm.http.listing.pages import ListArgs, SortField
 from crm.models.export import (
     DateFormat,
     ExportDestination,

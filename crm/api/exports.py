@@ -4,7 +4,6 @@ record of every run with its file for download while it is kept."""
 from flask.views import MethodView
 from sqlalchemy import select
 
-from crm.api.blueprint import Blueprint
 from crm.api.export_schemas import (
     ExportRunListArgs,
     ExportRunSchema,
@@ -13,8 +12,9 @@ from crm.api.export_schemas import (
     ExportScheduleSchema,
 )
 from crm.api.files import BINARY, file_response
-from crm.api.listing import envelope, equality_filters, paginate
 from crm.errors import NotFound
+from crm.http.blueprint import Blueprint
+from crm.http.listing.pages import envelope, equality_filters, paginate
 from crm.models import ExportRun, ExportSchedule
 from crm.models.enums import ApiRole
 from crm.records.items import check_if_match, create, get_or_404, item_response, update

@@ -9,11 +9,18 @@ from flask_smorest.fields import Upload
 from marshmallow import fields, validate
 from sqlalchemy import select
 
-from crm.api.blueprint import Blueprint
-from crm.api.fields import ResourceSchema
-from crm.api.listing import PRINTABLE, ListArgs, SortField, envelope, equality_filters, paginate
 from crm.collector import collector_paused
 from crm.database import db
+from crm.http.blueprint import Blueprint
+from crm.http.fields import ResourceSchema
+from crm.http.listing.pages import (
+    PRINTABLE,
+    ListArgs,
+    SortField,
+    envelope,
+    equality_filters,
+    paginate,
+)
 from crm.imports.columns import parse_mapping_item
 from crm.imports.run import import_file
 from crm.models import ImportRecord

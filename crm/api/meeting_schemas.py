@@ -3,8 +3,8 @@
 import marshmallow as ma
 from marshmallow import fields, post_load, validate
 
-from crm.api.fields import MergePatch, Ref, ResourceSchema, Timestamp, enum, text
-from crm.api.listing import ListArgs, SortField
+from crm.http.fields import MergePatch, Ref, ResourceSchema, Timestamp, enum, text
+from crm.http.listing.pages import ListArgs, SortField
 from crm.models import Attendance, Contact, Decision, Partner
 from crm.models.meeting import ActionItemStatus, AttendanceStatus, MeetingStatus
 

@@ -5,9 +5,7 @@ from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crm.api.blueprint import Blueprint
 from crm.api.files import TEXT, file_response
-from crm.api.listing import envelope, equality_filters, paginate
 from crm.api.meeting_schemas import (
     ActionItemListArgs,
     ActionItemPatchSchema,
@@ -18,6 +16,8 @@ from crm.api.meeting_schemas import (
 )
 from crm.database import db
 from crm.exports.icalendar import meetings_calendar
+from crm.http.blueprint import Blueprint
+from crm.http.listing.pages import envelope, equality_filters, paginate
 from crm.models import ActionItem, Meeting, SteeringGroup
 from crm.models.base import utcnow
 from crm.records.items import create, delete, get_or_404, item_response, update

@@ -7,10 +7,10 @@ from flask.views import MethodView
 from marshmallow import fields
 from sqlalchemy import func
 
-from crm.api.blueprint import Blueprint
-from crm.api.fields import MergePatch, Ref, ResourceSchema, enum, span_end, text
-from crm.api.listing import ListArgs, SortField, envelope, equality_filters, paginate
-from crm.api.rows import AcceptsDumped, RowDump
+from crm.http.blueprint import Blueprint
+from crm.http.fields import MergePatch, Ref, ResourceSchema, enum, span_end, text
+from crm.http.listing.pages import ListArgs, SortField, envelope, equality_filters, paginate
+from crm.http.listing.rows import AcceptsDumped, RowDump
 from crm.models import Contact, Membership, Partner, SteeringGroup
 from crm.models.enums import MembershipRole
 from crm.records.items import create, delete, get_or_404, item_response, update

@@ -8,10 +8,10 @@ import marshmallow as ma
 from flask.views import MethodView
 from marshmallow import fields, validate
 
-from crm.api.blueprint import Blueprint
 from crm.api.duplicates import record_url
-from crm.api.fields import Ref
 from crm.database import db
+from crm.http.blueprint import Blueprint
+from crm.http.fields import Ref
 from crm.models import Contact, Partner
 from crm.privacy.erasure import live_contact
 from crm.records.items import check_if_match, get_or_404

@@ -10,7 +10,6 @@ from marshmallow import fields
 from werkzeug.utils import get_content_type
 
 from crm.api import network_formats
-from crm.api.blueprint import Blueprint
 from crm.api.files import BINARY, TEXT, file_response
 from crm.api.network_schemas import (
     CoverageSchema,
@@ -25,6 +24,7 @@ from crm.collector import collector_paused
 from crm.database import db
 from crm.errors import Problem
 from crm.exports.formats import FORMATS
+from crm.http.blueprint import Blueprint
 from crm.models.export import ExportFormat
 from crm.services.network import load_network
 from crm.services.network_coverage import compute_coverage

@@ -7,8 +7,8 @@ from operator import attrgetter
 import marshmallow as ma
 from marshmallow import fields, validate
 
-from crm.api.fields import FullMatch, Timestamp
 from crm.api.vocabularies import SNAKE_CASE
+from crm.http.fields import FullMatch, Timestamp
 from crm.models.enums import Sector
 from crm.services.network_model import public_id
 from crm.services.network_overlaps import DEFAULT_THRESHOLD

@@ -4,9 +4,9 @@ from flask.views import MethodView
 from marshmallow import fields
 from sqlalchemy import select
 
-from crm.api.blueprint import Blueprint
-from crm.api.fields import MergePatch, Ref, ResourceSchema, enum, span_end
-from crm.api.listing import ListArgs, SortField, envelope, equality_filters, paginate
+from crm.http.blueprint import Blueprint
+from crm.http.fields import MergePatch, Ref, ResourceSchema, enum, span_end
+from crm.http.listing.pages import ListArgs, SortField, envelope, equality_filters, paginate
 from crm.models import Agreement, AgreementParty, Contact, Partner
 from crm.models.enums import PartyRole
 from crm.records.agreements import require_parties_to_remain

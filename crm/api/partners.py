@@ -7,9 +7,9 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 from sqlalchemy import select
 
-from crm.api.blueprint import Blueprint
 from crm.api.duplicates import CreateArgs, refuse_likely_duplicate
-from crm.api.fields import (
+from crm.http.blueprint import Blueprint
+from crm.http.fields import (
     ClassifiedSchema,
     FullMatch,
     MergePatch,
@@ -23,7 +23,7 @@ from crm.api.fields import (
     text,
     web_address,
 )
-from crm.api.listing import (
+from crm.http.listing.pages import (
     PRINTABLE,
     SearchableListArgs,
     SortField,
@@ -31,7 +31,7 @@ from crm.api.listing import (
     equality_filters,
     paginate,
 )
-from crm.api.rows import AcceptsDumped, RowDump
+from crm.http.listing.rows import AcceptsDumped, RowDump
 from crm.models import Membership, Municipality, Partner, PartnerKind
 from crm.models.enums import PartnerStatus, Sector
 from crm.records.items import create, delete, get_or_404, item_response, update
@@ -97,7 +97,7 @@ class PartnerPatchSchema(MergePatch, PartnerSchema):
     pass
 
 
-# Lists and reads come straight from rows: one statement, no objects (see crm.api.rows).
+# Lists and reads come straight from rows: one statement, no objects (see crm.http.listing.rows).
 PARTNER_ROWS = RowDump(PartnerSchema(), Partner)
 
 

@@ -8,9 +8,9 @@ import marshmallow as ma
 from flask.views import MethodView
 from marshmallow import fields
 
-from crm.api.blueprint import Blueprint
 from crm.api.contacts import ContactSchema
-from crm.api.fields import Timestamp
+from crm.http.blueprint import Blueprint
+from crm.http.fields import Timestamp
 from crm.models.enums import ApiRole
 from crm.privacy.access import personal_data
 from crm.privacy.erasure import erase_contact, live_contact

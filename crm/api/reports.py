@@ -8,12 +8,12 @@ import marshmallow as ma
 from flask.views import MethodView
 from marshmallow import fields
 
-from crm.api.blueprint import Blueprint
 from crm.api.files import TEXT, documents_report_files, file_response
 from crm.exports.catalogue import ExpiringAgreementsParameters, PartnerDirectoryParameters
 from crm.exports.formats import FORMATS, file_name, render
 from crm.exports.report import Report, to_json
 from crm.exports.vcard import contact_cards
+from crm.http.blueprint import Blueprint
 from crm.models import SteeringGroup
 from crm.models.export import DateFormat, ExportFormat
 from crm.records.items import get_or_404

@@ -7,9 +7,15 @@ from marshmallow import fields
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crm.api.blueprint import Blueprint
-from crm.api.fields import ClassifiedSchema, MergePatch, Ref, ResourceSchema, enum, span_end, text
-from crm.api.listing import SearchableListArgs, SortField, envelope, equality_filters, paginate
+from crm.http.blueprint import Blueprint
+from crm.http.fields import ClassifiedSchema, MergePatch, Ref, ResourceSchema, enum, span_end, text
+from crm.http.listing.pages import (
+    SearchableListArgs,
+    SortField,
+    envelope,
+    equality_filters,
+    paginate,
+)
 from crm.models import Contact, Membership, Partner, SteeringGroup
 from crm.models.enums import SteeringGroupKind, SteeringGroupStatus
 from crm.records.items import create, delete, get_or_404, item_response, update

@@ -11,9 +11,9 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 from sqlalchemy import select
 
-from crm.api.blueprint import Blueprint
-from crm.api.fields import FullMatch, MergePatch, ResourceSchema, text
-from crm.api.listing import SearchableListArgs, SortField, envelope, paginate
+from crm.http.blueprint import Blueprint
+from crm.http.fields import FullMatch, MergePatch, ResourceSchema, text
+from crm.http.listing.pages import SearchableListArgs, SortField, envelope, paginate
 from crm.models import Municipality, PartnerKind, TargetGroup, Topic
 from crm.models.enums import ApiRole
 from crm.models.vocabulary import Vocabulary

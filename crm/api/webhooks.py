@@ -8,10 +8,10 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 from sqlalchemy import select
 
-from crm.api.blueprint import Blueprint
-from crm.api.fields import MergePatch, ResourceSchema, Timestamp, text, web_address
-from crm.api.listing import ListArgs, SortField, envelope, equality_filters, paginate
 from crm.database import db
+from crm.http.blueprint import Blueprint
+from crm.http.fields import MergePatch, ResourceSchema, Timestamp, text, web_address
+from crm.http.listing.pages import ListArgs, SortField, envelope, equality_filters, paginate
 from crm.models import WebhookDelivery, WebhookSubscription
 from crm.models.base import utcnow
 from crm.models.enums import ApiRole, AuditAction

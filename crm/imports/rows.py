@@ -9,9 +9,9 @@ from typing import Any, Literal
 from marshmallow import ValidationError
 from sqlalchemy import select
 
-from crm.api.fields import Ref, RefList, VocabularyCode
 from crm.database import db
 from crm.errors import Problem
+from crm.http.fields import Ref, RefList, VocabularyCode
 from crm.imports.columns import EXTERNAL_ID, Column
 from crm.imports.files import Cell
 from crm.imports.kinds import REFERENCED, Existing, Kind

@@ -19,5 +19,5 @@ class ApiKey(Resource, Base):
     key_hash: Mapped[str] = mapped_column(String(64), unique=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    # Coarse on purpose (see crm.auth): at most one write per key and minute.
+    # Coarse on purpose (see crm.http.auth): at most one write per key and minute.
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

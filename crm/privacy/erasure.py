@@ -16,9 +16,9 @@ from pathlib import Path
 
 from sqlalchemy import JSON, Column, String, cast, or_, select
 
-from crm.api import idempotency
 from crm.database import db
 from crm.errors import Gone, NotFound
+from crm.http import idempotency
 from crm.models import AuditEvent, Contact, ImportRecord, MergedRecord
 from crm.models.base import utcnow
 from crm.models.enums import ContactStatus

@@ -276,7 +276,7 @@ def test_same_idempotency_key_with_another_file_is_refused(client, session):
     key = {"Idempotency-Key": str(uuid.uuid4())}
     upload(client, PARTNERS, headers=key)
     other = upload(client, PARTNERS + b"AWO Trier;Verband;extern;;\r\n", headers=key)
-    # 409 or 422 (crm.api.idempotency decides for every POST): never a second import.
+    # 409 or 422 (crm.http.idempotency decides for every POST): never a second import.
     assert (other.status_code in (409, 422), list(other.json["errors"])) == (
         True,
         ["Idempotency-Key"],

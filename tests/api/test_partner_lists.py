@@ -132,7 +132,7 @@ def test_list_statement_count_does_not_grow_with_the_page(client, session, conne
     language = topic(session, "language")
     for _ in range(100):
         make_partner(session, topics=[language])
-    client.get("/api/v1/partners?page_size=1")  # the key's first use is noted (crm.auth)
+    client.get("/api/v1/partners?page_size=1")  # the key's first use is noted (crm.http.auth)
     statements = []
     event.listen(connection, "before_cursor_execute", lambda *args: statements.append(args[2]))
     client.get("/api/v1/partners?page_size=5")

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from crm.auth import create_api_key
+from crm.http.auth import create_api_key
 from crm.models import ApiKey, AuditEvent, ChangeEvent, Partner
 from crm.models.enums import ActorKind, ApiRole, AuditAction
 from crm.services.changes import FeedPosition

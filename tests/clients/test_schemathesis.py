@@ -36,8 +36,8 @@ def _cases() -> list:
 
 
 # The admin key is sent with every case; a generated Authorization header would replace
-# it. Text with NUL characters is refused on purpose (crm.api.blueprint.StrictParser; the
-# tests in tests/api/test_nul_characters.py), which a JSON schema cannot say.
+# it. Text with NUL characters is refused on purpose (crm.http.blueprint.StrictParser; the
+# tests in tests/http/test_nul_characters.py), which a JSON schema cannot say.
 CONFIG = SchemathesisConfig.from_dict(
     {
         "seed": 8,

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
-from crm.auth import create_api_key
+from crm.http.auth import create_api_key
 from crm.models import ApiKey
 from crm.models.base import utcnow
 from crm.models.enums import ApiRole

@@ -3,7 +3,7 @@
 
 import pytest
 
-from crm.api.fields import WEB_ADDRESS
+from crm.http.fields import WEB_ADDRESS
 
 PARTNERS = "/api/v1/partners"
 

@@ -6,7 +6,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from crm.api import idempotency
+from crm.http import idempotency
 from crm.models import IdempotentRequest, Partner
 from crm.models.base import utcnow
 

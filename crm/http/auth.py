@@ -1,4 +1,4 @@
-"""Who is calling: API keys and staff signed in through OpenID Connect (crm.oidc).
+"""Who is calling: API keys and staff signed in through OpenID Connect (crm.http.oidc).
 
 Both arrive as `Authorization: Bearer ...`. `authorize` runs before every API request:
 it finds the caller, counts the request against the caller's rate limit, and checks the
@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 
 from crm.database import db, run
 from crm.errors import Forbidden, InvalidToken, Unauthorized
+from crm.http.oidc import OidcVerifier
+from crm.http.rate_limit import count_request
 from crm.models import ApiKey
 from crm.models.base import utcnow
 from crm.models.enums import ActorKind, ApiRole
-from crm.oidc import OidcVerifier
-from crm.rate_limit import count_request
 
 KEY_PREFIX = "crm_"
 # `last_used_at` is for spotting keys nobody uses; minutes are precise enough, and an

@@ -1,10 +1,10 @@
-"""Statements built once per shape (crm.api.shapes): each request binds its own values."""
+"""Statements built once per shape (crm.http.listing.shapes): each request binds its own values."""
 
 import uuid
 
 from sqlalchemy import column, select
 
-from crm.api.shapes import Shapes
+from crm.http.listing.shapes import Shapes
 from crm.models import Partner, Topic
 from tests.factories import make_partner, topic
 

@@ -12,9 +12,9 @@ import pytest
 import redis
 from flask import Flask
 
-from crm import rate_limit
 from crm.errors import TooManyRequests
-from crm.rate_limit import RateLimit
+from crm.http import rate_limit
+from crm.http.rate_limit import RateLimit
 
 REDIS_URL = os.environ.get("CRM_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 

@@ -35,10 +35,10 @@ from sqlalchemy.sql.expression import ClauseElement
 from sqlalchemy.sql.visitors import InternalTraversal
 from werkzeug.urls import urlencode
 
-from crm.api.keyset import Cursor, CursorField
-from crm.api.rows import Dumped
-from crm.api.shapes import Shapes
 from crm.database import db, run
+from crm.http.listing.keyset import Cursor, CursorField
+from crm.http.listing.rows import Dumped
+from crm.http.listing.shapes import Shapes
 from crm.ordering import after
 from crm.text import fold
 
@@ -109,7 +109,7 @@ def equality_filters(args: Mapping[str, Any], fields: Mapping[str, Any]) -> list
     `fields` maps a parameter to a column, or to a many-to-many relationship
     (`"topic_id": Partner.topics`), which matches records linked to any of the ids; as
     `id IN (SELECT ... FROM the link table)`, so that no record appears twice (and not as
-    `any()`, whose value SQLAlchemy keeps from being bound anew: crm.api.shapes).
+    `any()`, whose value SQLAlchemy keeps from being bound anew: crm.http.listing.shapes).
     """
     conditions = []
     for name, target in fields.items():
@@ -149,7 +149,8 @@ class LinksSchema(ma.Schema):
 
 
 class Items(fields.List):
-    """A page's records; those dumped from rows already (`crm.api.rows`) pass as they are."""
+    """A page's records; those dumped from rows already (`crm.http.listing.rows`) pass as they
+    are."""
 
     def _serialize(self, value, attr, obj, **kwargs):
         if value and all(type(item) is Dumped for item in value):
@@ -287,7 +288,7 @@ def _first_entity(statement: Select) -> type:
 
 @dataclass
 class _ListStatements:
-    """A list's statements for one shape of its conditions and sort (crm.api.shapes): the
+    """A list's statements for one shape of its conditions and sort (crm.http.listing.shapes): the
     page with its total, the count for a page that came back empty, and the total beyond
     `COUNT_LIMIT`; whether the rows hold model objects (read through the ORM) or columns
     (read past it, as `crm.database.run` reads)."""

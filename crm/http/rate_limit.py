@@ -1,6 +1,6 @@
 """Requests per API key or signed-in person, counted in a moving window.
 
-Counted where a request has been authenticated (crm.auth), so only `/api/v1/*`
+Counted where a request has been authenticated (crm.http.auth), so only `/api/v1/*`
 resources count; health checks, Swagger UI and the spec never do. The counts live in
 memory by default, or in a shared store (`CRM_RATE_LIMIT_STORAGE_URL=redis://...`) so
 that several server processes count together.

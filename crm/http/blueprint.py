@@ -14,10 +14,10 @@ from flask import current_app, request
 from flask_smorest.utils import prepare_response
 from webargs.flaskparser import FlaskParser
 
-from crm.api import idempotency
-from crm.auth import authorize
 from crm.database import SAFE_METHODS
 from crm.errors import PROBLEM_JSON, BadRequest, InvalidInput, Problem, UnsupportedMediaType
+from crm.http import idempotency
+from crm.http.auth import authorize
 from crm.models.enums import ApiRole
 
 

@@ -17,8 +17,8 @@ import marshmallow as ma
 from marshmallow import fields
 from sqlalchemy import ColumnElement, Select, String, bindparam, cast, func, select
 
-from crm.api.fields import RefList, Timestamp
 from crm.database import db, run
+from crm.http.fields import RefList, Timestamp
 from crm.records.items import not_found
 
 CANONICAL_UUID_LENGTH = 36

@@ -5,10 +5,10 @@ from datetime import date
 
 from marshmallow import fields
 
-from crm.api.listing import Items
 from crm.api.memberships import MEMBERSHIP_ROWS, MembershipSchema
 from crm.api.partners import PARTNER_ROWS, PartnerSchema
-from crm.api.rows import Dumped
+from crm.http.listing.pages import Items
+from crm.http.listing.rows import Dumped
 from crm.models import Municipality, Partner, TargetGroup
 from crm.models.enums import MembershipRole, PartnerStatus, Sector
 from tests.factories import make_contact, make_group, make_membership, make_partner, topic

@@ -16,8 +16,8 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from crm import oidc
-from crm.oidc import OidcSettings, OidcVerifier
+from crm.http import oidc
+from crm.http.oidc import OidcSettings, OidcVerifier
 
 AUDIENCE = "crm-api"
 KID = "signing-key-1"

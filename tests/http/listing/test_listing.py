@@ -5,7 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from sqlalchemy import event
 
-from crm.api import listing
+from crm.http.listing import pages as listing
 from tests.factories import make_partner, topic
 
 

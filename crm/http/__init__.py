@@ -1,0 +1,1 @@
+"""HTTP plumbing every resource shares: blueprint, fields, idempotency, keys, limits, lists."""

@@ -1,0 +1,1 @@
+"""The list engine: query arguments, pages, keyset cursors, shared statements, row dumps."""
