@@ -6,10 +6,10 @@
 Targets (issue 5): metrics on the district network (5,000 partners, 500 steering groups,
 20,000 memberships) within 2 s; on the state network (100,000 partners) communities within
 5 s, and betweenness computed approximately or ahead of time. Betweenness is computed ahead
-of time by `flask crm network refresh` (crm/services/network_snapshots.py): exact for a
+of time by `flask crm network refresh` (crm/network/snapshots.py): exact for a
 district, from 1,000 sampled sources for a state; a request whose network has changed
 since computes it itself, exactly while cheap, else from a sample that fits its budget
-(crm/services/network_betweenness.py). Each size is generated into a fresh SQLite database
+(crm/network/betweenness.py). Each size is generated into a fresh SQLite database
 (see bench/network_data.py); request times include reading the network from it and
 writing the JSON. `--compare` also times the same computations with rustworkx and
 networkx, where installed.
@@ -29,23 +29,18 @@ from sqlalchemy.orm import Session
 from bench.network_compare import compare_libraries
 from bench.network_data import AS_OF, DISTRICT, STATE, Size, generate
 from crm import schema
-from crm.api.network import graph_json
-from crm.api.network_schemas import CoverageSchema, GraphSchema, MetricsSchema
 from crm.collector import collector_paused
 from crm.database import make_engine
 from crm.models import Membership, Partner, SteeringGroup
-from crm.services.network import load_network
-from crm.services.network_betweenness import on_request
-from crm.services.network_coverage import compute_coverage
-from crm.services.network_metrics import (
-    CLASSIFIED_BY,
-    analysis_graph,
-    communities_of,
-    compute_metrics,
-)
-from crm.services.network_model import NetworkFilter
-from crm.services.network_overlaps import find_overlaps
-from crm.services.network_snapshots import refresh, shape_of, stored_or_on_request
+from crm.network.api.network import graph_json
+from crm.network.api.schemas import CoverageSchema, GraphSchema, MetricsSchema
+from crm.network.betweenness import on_request
+from crm.network.coverage import compute_coverage
+from crm.network.loading import load_network
+from crm.network.metrics import CLASSIFIED_BY, analysis_graph, communities_of, compute_metrics
+from crm.network.model import NetworkFilter
+from crm.network.overlaps import find_overlaps
+from crm.network.snapshots import refresh, shape_of, stored_or_on_request
 
 SIZES = {"district": DISTRICT, "state": STATE}
 

@@ -7,8 +7,8 @@ import time
 
 import igraph
 
-from crm.services.network_betweenness import MIN_SAMPLES as BETWEENNESS_SAMPLES
-from crm.services.network_betweenness import SEED
+from crm.network.betweenness import MIN_SAMPLES as BETWEENNESS_SAMPLES
+from crm.network.betweenness import SEED
 
 TOP = 50
 

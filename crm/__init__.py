@@ -12,7 +12,7 @@ from crm.database import db
 from crm.errors import register_error_handlers
 from crm.http import oidc, rate_limit
 from crm.http.health import health
-from crm.network_map import page as network_map_page
+from crm.network.map_page import page as network_map_page
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -20,6 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     instance = os.environ.get("CRM_INSTANCE_PATH")
     app = Flask(
         __name__,
+        static_folder=None,
         instance_path=os.path.abspath(instance) if instance else None,
         instance_relative_config=True,
     )

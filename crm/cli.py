@@ -18,7 +18,7 @@ from crm.http.idempotency import purge_expired
 from crm.imports.cli import import_command
 from crm.models import ApiKey
 from crm.models.enums import ApiRole
-from crm.network_cli import network_cli
+from crm.network.cli import network_cli
 from crm.privacy.cli import privacy_cli
 from crm.webhooks_cli import webhooks_cli
 

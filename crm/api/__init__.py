@@ -19,7 +19,6 @@ from crm.api import (
     meetings,
     memberships,
     merges,
-    network,
     parties,
     partners,
     privacy,
@@ -30,6 +29,7 @@ from crm.api import (
 )
 from crm.api.export_schemas import ReportParameters
 from crm.http.blueprint import Api, ErrorResponses
+from crm.network.api import network
 from crm.records.items import answer_not_modified
 
 BLUEPRINTS = [

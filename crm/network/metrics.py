@@ -7,8 +7,8 @@ Of the libraries compared in bench/network.py, igraph computes exact betweenness
 and only igraph offers both betweenness from a sample of sources and Leiden communities
 (rustworkx has no community detection; networkx is ten to a hundred times slower). The same
 data gives the same results: vertices are ordered by id, random choices use a fixed seed.
-Betweenness comes from crm/services/network_betweenness.py, or stored ahead of time
-(crm/services/network_snapshots.py).
+Betweenness comes from crm/network/betweenness.py, or stored ahead of time
+(crm/network/snapshots.py).
 """
 
 import random
@@ -21,9 +21,9 @@ from itertools import chain
 import igraph
 
 from crm.collector import collector_paused
-from crm.services import network_betweenness
-from crm.services.network_betweenness import SEED, Betweenness
-from crm.services.network_model import PARTNER, Id, Network, Term
+from crm.network import betweenness as network_betweenness
+from crm.network.betweenness import SEED, Betweenness
+from crm.network.model import PARTNER, Id, Network, Term
 
 DOMINANT_TOPICS = 3
 LEIDEN_ITERATIONS = 2  # until stable takes ten times as long for a state, for little gain

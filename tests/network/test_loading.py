@@ -6,8 +6,8 @@ from sqlalchemy import select
 
 from crm.models import Municipality, TargetGroup
 from crm.models.enums import AgreementStatus, PartnerStatus, Sector
-from crm.services.network import load_network
-from crm.services.network_model import NetworkFilter, public_id
+from crm.network.loading import load_network
+from crm.network.model import NetworkFilter, public_id
 from tests.factories import (
     make_agreement,
     make_group,

@@ -1,5 +1,5 @@
 """What the cooperation network is made of: partners and bodies (nodes), the ties between
-them, and the vocabularies they are classified by. crm.services.network reads it."""
+them, and the vocabularies they are classified by. crm.network.loading reads it."""
 
 from collections import defaultdict
 from collections.abc import Callable

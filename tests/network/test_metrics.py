@@ -5,9 +5,9 @@ from datetime import date
 import pytest
 
 from crm.models.enums import MembershipRole, Sector
-from crm.services.network import load_network
-from crm.services.network_metrics import CLASSIFIED_BY, compute_metrics
-from crm.services.network_model import NetworkFilter
+from crm.network.loading import load_network
+from crm.network.metrics import CLASSIFIED_BY, compute_metrics
+from crm.network.model import NetworkFilter
 from tests.factories import make_group, make_membership, make_partner, topic
 
 

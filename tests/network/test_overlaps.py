@@ -2,9 +2,9 @@
 
 from datetime import date
 
-from crm.services.network import load_network
-from crm.services.network_model import NetworkFilter
-from crm.services.network_overlaps import find_overlaps
+from crm.network.loading import load_network
+from crm.network.model import NetworkFilter
+from crm.network.overlaps import find_overlaps
 from tests.factories import make_group, make_membership, make_partner, topic
 
 

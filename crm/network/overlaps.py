@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from itertools import combinations
 
 from crm.collector import collector_paused
-from crm.services.network_model import MEMBERSHIP, Id, Network, Node, Term
+from crm.network.model import MEMBERSHIP, Id, Network, Node, Term
 
 DEFAULT_THRESHOLD = 0.5
 

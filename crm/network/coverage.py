@@ -16,16 +16,8 @@ from sqlalchemy.orm import Session
 
 from crm.collector import collector_paused
 from crm.models import Municipality
-from crm.services.network import vocabulary
-from crm.services.network_model import (
-    PARTNER,
-    STEERING_GROUP,
-    Id,
-    Network,
-    NetworkFilter,
-    Node,
-    Term,
-)
+from crm.network.loading import vocabulary
+from crm.network.model import PARTNER, STEERING_GROUP, Id, Network, NetworkFilter, Node, Term
 
 
 @dataclass

@@ -13,8 +13,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from crm.exports.csv_format import defused
 from crm.exports.xlsx_format import BOLD, write_cell
-from crm.services.network_coverage import Coverage
-from crm.services.network_model import Network, Node, Tie, public_id
+from crm.network.coverage import Coverage
+from crm.network.model import Network, Node, Tie, public_id
 
 GAP = PatternFill("solid", fgColor="F4B6B6")
 POSSIBLE_DUPLICATE = PatternFill("solid", fgColor="FFD98C")

@@ -4,7 +4,7 @@ of sources; and how much of it a request can afford.
 Exact betweenness costs one breadth-first search from every vertex, about n * (n + m)
 steps: 5 s of CPU for a district (6,500 vertices, 21,000 edges), hours for a state
 (130,000 vertices). So it is computed ahead of time (`flask crm network refresh`, see
-crm/services/network_snapshots.py); a request computes it only while that is cheap, and
+crm/network/snapshots.py); a request computes it only while that is cheap, and
 otherwise estimates it from as many sources as fit in its budget. The estimate is
 unbiased (Brandes and Pich 2007) and ranks the leading brokers much as the exact figure
 does (bench/network.py). The same graph gives the same figures: the sample is drawn with

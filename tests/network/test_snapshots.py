@@ -6,11 +6,11 @@ import pytest
 from sqlalchemy import func, select
 
 from crm.models import NetworkSnapshot
-from crm.services import network_snapshots
-from crm.services.network import load_network
-from crm.services.network_metrics import compute_metrics
-from crm.services.network_model import NetworkFilter
-from crm.services.network_snapshots import refresh, shape_of, stored_or_on_request
+from crm.network import snapshots
+from crm.network.loading import load_network
+from crm.network.metrics import compute_metrics
+from crm.network.model import NetworkFilter
+from crm.network.snapshots import refresh, shape_of, stored_or_on_request
 from tests.factories import make_group, make_membership, make_partner
 
 DAY = date(2020, 1, 1)
@@ -66,7 +66,7 @@ def test_metrics_use_the_stored_snapshot_of_an_unchanged_network(session, group)
 def test_metrics_serve_the_stored_figures(session, group):
     refresh(session, NetworkFilter(as_of=DAY))
     session.execute(
-        NetworkSnapshot.__table__.update().values(betweenness=network_snapshots._packed([0.25] * 3))
+        NetworkSnapshot.__table__.update().values(betweenness=snapshots._packed([0.25] * 3))
     )
     assert {p.betweenness for p in metrics(session).partners} == {0.25}
 
@@ -78,7 +78,7 @@ def test_metrics_of_a_changed_network_are_computed_for_the_request(session, grou
 
 
 def test_only_the_newest_snapshots_are_kept(session, group, monkeypatch):
-    monkeypatch.setattr(network_snapshots, "KEPT", 2)
+    monkeypatch.setattr(snapshots, "KEPT", 2)
     for year in (2017, 2018, 2019):
         make_membership(session, group, make_partner(session), start_date=date(year, 1, 1))
         refresh(session, NetworkFilter(as_of=date(year, 6, 1)))

@@ -8,8 +8,8 @@ from xml.etree import ElementTree
 import pytest
 
 from crm.api import openapi_document
-from crm.services.network_model import NetworkFilter
-from crm.services.network_snapshots import refresh
+from crm.network.model import NetworkFilter
+from crm.network.snapshots import refresh
 from tests.factories import MISSING_ID, make_group, make_membership, make_partner, topic
 
 

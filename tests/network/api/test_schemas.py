@@ -5,7 +5,7 @@ from dataclasses import dataclass
 import marshmallow as ma
 from marshmallow import fields
 
-from crm.api.network_schemas import NetworkId, Rows
+from crm.network.api.schemas import NetworkId, Rows
 
 HEX = "6b1f0c6e00004000800000000000000a"
 

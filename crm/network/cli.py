@@ -8,8 +8,8 @@ from flask.cli import AppGroup
 from sqlalchemy.exc import IntegrityError
 
 from crm.database import db
-from crm.services.network_model import NetworkFilter
-from crm.services.network_snapshots import refresh
+from crm.network.model import NetworkFilter
+from crm.network.snapshots import refresh
 
 network_cli = AppGroup("network", help="The network analysis (Netzwerkanalyse).")
 

@@ -10,8 +10,8 @@ from marshmallow import fields, validate
 from crm.api.vocabularies import SNAKE_CASE
 from crm.http.fields import FullMatch, Timestamp
 from crm.models.enums import Sector
-from crm.services.network_model import public_id
-from crm.services.network_overlaps import DEFAULT_THRESHOLD
+from crm.network.model import public_id
+from crm.network.overlaps import DEFAULT_THRESHOLD
 
 
 def as_of() -> fields.Date:
@@ -66,7 +66,7 @@ class OverlapArgs(ma.Schema):
 
 
 class NetworkId(fields.UUID):
-    """The network keeps ids as hex digits (see crm.services.network); written as usual."""
+    """The network keeps ids as hex digits (see crm.network.loading); written as usual."""
 
     def _serialize(self, value, attr, obj, **kwargs):
         return None if value is None else public_id(value)

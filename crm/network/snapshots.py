@@ -26,11 +26,11 @@ from sqlalchemy.orm import Session
 
 from crm.collector import collector_paused
 from crm.models import NetworkSnapshot
-from crm.services import network_betweenness
-from crm.services.network import load_network
-from crm.services.network_betweenness import Betweenness
-from crm.services.network_metrics import analysis_graph
-from crm.services.network_model import Network, NetworkFilter
+from crm.network import betweenness as network_betweenness
+from crm.network.betweenness import Betweenness
+from crm.network.loading import load_network
+from crm.network.metrics import analysis_graph
+from crm.network.model import Network, NetworkFilter
 
 # Snapshots kept: today's network, and a few filtered views or days that were refreshed.
 KEPT = 8

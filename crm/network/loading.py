@@ -48,7 +48,7 @@ from crm.models import (
     Topic,
 )
 from crm.models.enums import AgreementStatus, PartnerStatus, SteeringGroupStatus
-from crm.services.network_model import (
+from crm.network.model import (
     AGREEMENT,
     MEMBERSHIP,
     PARTNER,

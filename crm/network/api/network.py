@@ -9,9 +9,15 @@ from flask.views import MethodView
 from marshmallow import fields
 from werkzeug.utils import get_content_type
 
-from crm.api import network_formats
 from crm.api.files import BINARY, TEXT, file_response
-from crm.api.network_schemas import (
+from crm.collector import collector_paused
+from crm.database import db
+from crm.errors import Problem
+from crm.exports.formats import FORMATS
+from crm.http.blueprint import Blueprint
+from crm.models.export import ExportFormat
+from crm.network import formats as network_formats
+from crm.network.api.schemas import (
     CoverageSchema,
     GraphSchema,
     MetricsSchema,
@@ -20,18 +26,12 @@ from crm.api.network_schemas import (
     OverlapsSchema,
     format_field,
 )
-from crm.collector import collector_paused
-from crm.database import db
-from crm.errors import Problem
-from crm.exports.formats import FORMATS
-from crm.http.blueprint import Blueprint
-from crm.models.export import ExportFormat
-from crm.services.network import load_network
-from crm.services.network_coverage import compute_coverage
-from crm.services.network_metrics import CLASSIFIED_BY, compute_metrics
-from crm.services.network_model import Network, NetworkFilter
-from crm.services.network_overlaps import find_overlaps
-from crm.services.network_snapshots import stored_or_on_request
+from crm.network.coverage import compute_coverage
+from crm.network.loading import load_network
+from crm.network.metrics import CLASSIFIED_BY, compute_metrics
+from crm.network.model import Network, NetworkFilter
+from crm.network.overlaps import find_overlaps
+from crm.network.snapshots import stored_or_on_request
 
 # Each view reads, analyses and writes as JSON a network of up to millions of objects, so
 # the collector is paused for the whole view (see crm.collector): the dump and

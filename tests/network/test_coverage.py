@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from crm.models import Municipality, TargetGroup
-from crm.services.network import load_network
-from crm.services.network_coverage import compute_coverage
-from crm.services.network_model import NetworkFilter
+from crm.network.coverage import compute_coverage
+from crm.network.loading import load_network
+from crm.network.model import NetworkFilter
 from tests.factories import make_group, make_membership, make_partner, topic
 
 

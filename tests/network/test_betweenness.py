@@ -3,8 +3,8 @@
 import igraph
 import pytest
 
-from crm.services import network_betweenness
-from crm.services.network_betweenness import ahead_of_time, betweenness, on_request
+from crm.network import betweenness as network_betweenness
+from crm.network.betweenness import ahead_of_time, betweenness, on_request
 
 
 @pytest.fixture

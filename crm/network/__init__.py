@@ -1,0 +1,1 @@
+"""The cooperation network (Netzwerkanalyse): loaded, measured, exported, served, mapped."""

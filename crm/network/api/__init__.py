@@ -1,0 +1,1 @@
+"""/api/v1/network: the network's endpoints and their schemas."""
