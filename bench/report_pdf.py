@@ -15,11 +15,11 @@ from pathlib import Path
 
 from crm import create_app, schema
 from crm.database import db
-from crm.exports.formats import render
 from crm.models import Contact, Partner
 from crm.models.enums import LegalBasis, Sector
 from crm.models.export import ExportFormat
-from crm.services.register_reports import partner_directory_report
+from crm.reports.formats import render
+from crm.reports.register_reports import partner_directory_report
 
 TARGET_SECONDS = 1.0
 

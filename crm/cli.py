@@ -12,7 +12,6 @@ from sqlalchemy import select
 from crm import schema
 from crm.database import db
 from crm.demo import ensure_demo_admin_key, load_demo_data_once
-from crm.exports.cli import exports_cli
 from crm.http.auth import create_api_key, revoke_api_key
 from crm.http.idempotency import purge_expired
 from crm.imports.cli import import_command
@@ -20,6 +19,7 @@ from crm.models import ApiKey
 from crm.models.enums import ApiRole
 from crm.network.cli import network_cli
 from crm.privacy.cli import privacy_cli
+from crm.reports.cli import exports_cli
 from crm.webhooks_cli import webhooks_cli
 
 crm_cli = AppGroup("crm", help="Kooperationspartner-CRM administration.")

@@ -3,8 +3,8 @@
 import os
 from pathlib import Path
 
-from crm.exports import settings as exports
 from crm.privacy import settings as privacy
+from crm.reports import settings as exports
 from crm.services.webhook_targets import parse_networks
 
 

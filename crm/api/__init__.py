@@ -14,7 +14,6 @@ from crm.api import (
     contacts,
     duplicates,
     enumerations,
-    exports,
     imports,
     meetings,
     memberships,
@@ -22,15 +21,15 @@ from crm.api import (
     parties,
     partners,
     privacy,
-    reports,
     steering_groups,
     vocabularies,
     webhooks,
 )
-from crm.api.export_schemas import ReportParameters
 from crm.http.blueprint import Api, ErrorResponses
 from crm.network.api import network
 from crm.records.items import answer_not_modified
+from crm.reports.api import exports, reports
+from crm.reports.api.export_schemas import ReportParameters
 
 BLUEPRINTS = [
     partners.blp,

@@ -5,7 +5,6 @@ from flask.views import MethodView
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from crm.api.files import TEXT, file_response
 from crm.api.meeting_schemas import (
     ActionItemListArgs,
     ActionItemPatchSchema,
@@ -15,13 +14,14 @@ from crm.api.meeting_schemas import (
     MeetingSchema,
 )
 from crm.database import db
-from crm.exports.icalendar import meetings_calendar
 from crm.http.blueprint import Blueprint
 from crm.http.listing.pages import envelope, equality_filters, paginate
 from crm.models import ActionItem, Meeting, SteeringGroup
 from crm.models.base import utcnow
 from crm.records.items import create, delete, get_or_404, item_response, update
-from crm.services.reporting import local_days
+from crm.reports.files import TEXT, file_response
+from crm.reports.icalendar import meetings_calendar
+from crm.reports.reporting import local_days
 
 blp = Blueprint(
     "meetings",

@@ -11,10 +11,10 @@ from openpyxl.styles import PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from crm.exports.csv_format import defused
-from crm.exports.xlsx_format import BOLD, write_cell
 from crm.network.coverage import Coverage
 from crm.network.model import Network, Node, Tie, public_id
+from crm.reports.csv_format import defused
+from crm.reports.xlsx_format import BOLD, write_cell
 
 GAP = PatternFill("solid", fgColor="F4B6B6")
 POSSIBLE_DUPLICATE = PatternFill("solid", fgColor="FFD98C")

@@ -18,7 +18,7 @@ from crm.models import AuditEvent, Contact
 from crm.models.base import utcnow
 from crm.records.audit import as_json
 from crm.records.references import foreign_keys_to
-from crm.services.export_runs import runs_holding_contact
+from crm.reports.export_runs import runs_holding_contact
 
 # Derived copies of the names, kept for searching: the names themselves are in the document.
 LEFT_OUT = frozenset({"search_text", "sort_name", "family_sound"})

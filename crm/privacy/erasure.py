@@ -24,7 +24,7 @@ from crm.models.base import utcnow
 from crm.models.enums import ContactStatus
 from crm.records import audit
 from crm.records.merging import raise_if_merged
-from crm.services.export_runs import delete_run, runs_holding_contact
+from crm.reports.export_runs import delete_run, runs_holding_contact
 
 # What an import's file name becomes when it may have named an erased person.
 ERASED_FILE_NAME = "erased"

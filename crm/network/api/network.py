@@ -9,11 +9,9 @@ from flask.views import MethodView
 from marshmallow import fields
 from werkzeug.utils import get_content_type
 
-from crm.api.files import BINARY, TEXT, file_response
 from crm.collector import collector_paused
 from crm.database import db
 from crm.errors import Problem
-from crm.exports.formats import FORMATS
 from crm.http.blueprint import Blueprint
 from crm.models.export import ExportFormat
 from crm.network import formats as network_formats
@@ -32,6 +30,8 @@ from crm.network.metrics import CLASSIFIED_BY, compute_metrics
 from crm.network.model import Network, NetworkFilter
 from crm.network.overlaps import find_overlaps
 from crm.network.snapshots import stored_or_on_request
+from crm.reports.files import BINARY, TEXT, file_response
+from crm.reports.formats import FORMATS
 
 # Each view reads, analyses and writes as JSON a network of up to millions of objects, so
 # the collector is paused for the whole view (see crm.collector): the dump and

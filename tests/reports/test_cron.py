@@ -7,7 +7,7 @@ from cronsim import CronSim
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from crm.api.cron import CRON
+from crm.reports.cron import CRON
 
 NOW = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 

@@ -11,13 +11,13 @@ from datetime import UTC, date, datetime
 import openpyxl
 import pytest
 
-from crm.exports.csv_format import render_csv
-from crm.exports.pdf_format import printable, render_pdf
-from crm.exports.report import Column, Kind, Parameter, Report, Section, coded, to_json
-from crm.exports.vcard import contact_cards
-from crm.exports.xlsx_format import render_xlsx
 from crm.models import Contact, Partner
 from crm.models.enums import Sector
+from crm.reports.csv_format import render_csv
+from crm.reports.pdf_format import printable, render_pdf
+from crm.reports.report import Column, Kind, Parameter, Report, Section, coded, to_json
+from crm.reports.vcard import contact_cards
+from crm.reports.xlsx_format import render_xlsx
 
 FORMULAS = ['=HYPERLINK("http://x")', "+49 3491 479-0", "-1+2", "@SUM(A1)"]
 

@@ -8,21 +8,21 @@ import marshmallow as ma
 from flask.views import MethodView
 from marshmallow import fields
 
-from crm.api.files import TEXT, documents_report_files, file_response
-from crm.exports.catalogue import ExpiringAgreementsParameters, PartnerDirectoryParameters
-from crm.exports.formats import FORMATS, file_name, render
-from crm.exports.report import Report, to_json
-from crm.exports.vcard import contact_cards
 from crm.http.blueprint import Blueprint
 from crm.models import SteeringGroup
 from crm.models.export import DateFormat, ExportFormat
 from crm.records.items import get_or_404
-from crm.services.group_report import group_report
-from crm.services.register_reports import (
+from crm.reports.catalogue import ExpiringAgreementsParameters, PartnerDirectoryParameters
+from crm.reports.files import TEXT, documents_report_files, file_response
+from crm.reports.formats import FORMATS, file_name, render
+from crm.reports.group_report import group_report
+from crm.reports.register_reports import (
     directory,
     expiring_agreements_report,
     partner_directory_report,
 )
+from crm.reports.report import Report, to_json
+from crm.reports.vcard import contact_cards
 
 blp = Blueprint(
     "reports",

@@ -11,7 +11,7 @@ import unicodedata
 
 from fpdf import FPDF
 
-from crm.exports.report import Column, Progress, Report, Section, as_text, rows_of
+from crm.reports.report import Column, Progress, Report, Section, as_text, rows_of
 
 FONT = "Helvetica"
 FONT_SIZE = 8

@@ -5,11 +5,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from crm.exports.csv_format import render_csv
-from crm.exports.pdf_format import render_pdf
-from crm.exports.report import LOCAL_TIME, Progress, Report, to_json
-from crm.exports.xlsx_format import render_xlsx
 from crm.models.export import ExportFormat
+from crm.reports.csv_format import render_csv
+from crm.reports.pdf_format import render_pdf
+from crm.reports.report import LOCAL_TIME, Progress, Report, to_json
+from crm.reports.xlsx_format import render_xlsx
 
 
 def render_json(report: Report, *, progress: Progress | None = None, **_options) -> bytes:

@@ -12,8 +12,6 @@ from cronsim import CronSim, CronSimError
 from flask import url_for
 from marshmallow import fields, validate
 
-from crm.api.cron import CRON
-from crm.exports.catalogue import CATALOGUE
 from crm.http.fields import FullMatch, MergePatch, ResourceSchema, Timestamp, enum, text
 from crm.http.listing.pages import ListArgs, SortField
 from crm.models.export import (
@@ -23,6 +21,8 @@ from crm.models.export import (
     ExportRunStatus,
     ReportKind,
 )
+from crm.reports.catalogue import CATALOGUE
+from crm.reports.cron import CRON
 
 FOLDER = re.compile(r"^[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*$")
 # Published as the field's enum: a fixed list, not the host's time zone database, so that
@@ -124,7 +124,7 @@ class ExportSchedulePatchSchema(MergePatch, ExportScheduleSchema):
 
 class ReportParameters(BasePlugin):
     """Publishes the `parameters` each report takes (JSON Schema `if`/`then` on `report`),
-    from the same schemas the server checks them with (`crm.exports.catalogue`)."""
+    from the same schemas the server checks them with (`crm.reports.catalogue`)."""
 
     def init_spec(self, spec):
         self.converter = next(p for p in spec.plugins if isinstance(p, MarshmallowPlugin)).converter

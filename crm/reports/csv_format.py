@@ -7,7 +7,7 @@ title line, separated by an empty line, so that it opens as one readable sheet.
 import csv
 import io
 
-from crm.exports.report import Progress, Report, as_text, rows_of
+from crm.reports.report import Progress, Report, as_text, rows_of
 
 # A cell starting with one of these is read as a formula by spreadsheet programs
 # (CSV injection): such text gets a leading apostrophe, as OWASP recommends.

@@ -11,7 +11,6 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import selectinload
 
 from crm.database import db
-from crm.exports.report import Column, Kind, Report, Section, coded
 from crm.models import (
     Agreement,
     Contact,
@@ -22,18 +21,14 @@ from crm.models import (
 )
 from crm.models.enums import AgreementStatus
 from crm.records.memberships import in_force_on
-from crm.services.meeting_sections import (
+from crm.reports.meeting_sections import (
     MEMBER,
     attendance_section,
     decisions_section,
     open_action_items_section,
 )
-from crm.services.reporting import (
-    new_report,
-    period_parameters,
-    person_name,
-    reportable_contacts,
-)
+from crm.reports.report import Column, Kind, Report, Section, coded
+from crm.reports.reporting import new_report, period_parameters, person_name, reportable_contacts
 
 EXPIRY_HORIZON = timedelta(days=90)
 

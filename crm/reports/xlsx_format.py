@@ -11,7 +11,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from crm.exports.report import LOCAL_TIME, Coded, Progress, Report, Section, as_text, rows_of
+from crm.reports.report import LOCAL_TIME, Coded, Progress, Report, Section, as_text, rows_of
 
 BOLD = Font(bold=True)
 # Characters Excel refuses in sheet names.

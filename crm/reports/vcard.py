@@ -3,9 +3,9 @@
 from collections.abc import Iterable, Iterator
 from datetime import UTC
 
-from crm.exports.content_lines import content, escape
 from crm.models import Contact, Partner
-from crm.services.reporting import person_name
+from crm.reports.content_lines import content, escape
+from crm.reports.reporting import person_name
 
 
 def contact_cards(contacts: Iterable[tuple[Contact, Partner | None]]) -> bytes:

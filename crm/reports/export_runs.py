@@ -16,16 +16,16 @@ from flask import current_app
 from sqlalchemy import select
 
 from crm.database import db
-from crm.exports.catalogue import build_scheduled_report
-from crm.exports.destinations import DeliveryFailed, ExportFile, deliver, remove_delivered_file
-from crm.exports.formats import FORMATS, file_name, render
-from crm.exports.report import Progress
 from crm.models import ExportRun, ExportRunContact, ExportRunFile, ExportSchedule
 from crm.models.base import utcnow
 from crm.models.export import DateFormat, ExportDestination, ExportRunStatus
 from crm.records import audit
-from crm.services.export_schedules import next_due
-from crm.services.reporting import local_day
+from crm.reports.catalogue import build_scheduled_report
+from crm.reports.destinations import DeliveryFailed, ExportFile, deliver, remove_delivered_file
+from crm.reports.export_schedules import next_due
+from crm.reports.formats import FORMATS, file_name, render
+from crm.reports.report import Progress
+from crm.reports.reporting import local_day
 
 log = logging.getLogger("crm.exports")
 

@@ -1,6 +1,6 @@
 """The report data structure that every format renders, so that each shows the same numbers.
 
-Builders (in `crm.services`) fill it; renderers (in this package) only lay it out. Cell
+Builders (`group_report`, `register_reports`) fill it; renderers (`*_format`) only lay it out. Cell
 values are typed: `str`, `int`, `bool`, `date`, `datetime`, `Coded` or `None`.
 """
 

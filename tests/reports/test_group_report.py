@@ -4,11 +4,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from crm.exports.report import Coded
 from crm.models import Attendance, Decision
 from crm.models.enums import AgreementStatus, Sector
 from crm.models.meeting import ActionItemStatus, AttendanceStatus, MeetingStatus
-from crm.services.group_report import group_report
+from crm.reports.group_report import group_report
+from crm.reports.report import Coded
 from tests.factories import (
     make_action_item,
     make_agreement,

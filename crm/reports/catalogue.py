@@ -13,12 +13,12 @@ from marshmallow import fields, validate
 
 from crm.database import db
 from crm.errors import InvalidInput
-from crm.exports.report import Report
 from crm.models import SteeringGroup
 from crm.models.enums import PartnerStatus, Sector
 from crm.models.export import Period, ReportKind
-from crm.services.group_report import group_report
-from crm.services.register_reports import expiring_agreements_report, partner_directory_report
+from crm.reports.group_report import group_report
+from crm.reports.register_reports import expiring_agreements_report, partner_directory_report
+from crm.reports.report import Report
 
 
 def period_dates(period: Period, today: date) -> tuple[date, date]:

@@ -2,8 +2,8 @@
 
 from flask import Response
 
-from crm.exports.formats import FORMATS
 from crm.models.export import ExportFormat
+from crm.reports.formats import FORMATS
 
 BINARY = {"type": "string", "format": "binary"}
 TEXT = {"type": "string"}

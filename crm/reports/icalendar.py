@@ -7,9 +7,9 @@ personal data and no business of a calendar server.
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 
-from crm.exports.content_lines import content, escape
 from crm.models import Meeting, SteeringGroup
 from crm.models.meeting import MeetingStatus
+from crm.reports.content_lines import content, escape
 
 PRODUCT = "-//Kooperationspartner-CRM//Sitzungen//DE"
 EVENT_STATUS = {

@@ -4,22 +4,22 @@ record of every run with its file for download while it is kept."""
 from flask.views import MethodView
 from sqlalchemy import select
 
-from crm.api.export_schemas import (
-    ExportRunListArgs,
-    ExportRunSchema,
-    ExportScheduleListArgs,
-    ExportSchedulePatchSchema,
-    ExportScheduleSchema,
-)
-from crm.api.files import BINARY, file_response
 from crm.errors import NotFound
 from crm.http.blueprint import Blueprint
 from crm.http.listing.pages import envelope, equality_filters, paginate
 from crm.models import ExportRun, ExportSchedule
 from crm.models.enums import ApiRole
 from crm.records.items import check_if_match, create, get_or_404, item_response, update
-from crm.services.export_runs import delete_run, delete_schedule
-from crm.services.export_schedules import check_schedule, timing
+from crm.reports.api.export_schemas import (
+    ExportRunListArgs,
+    ExportRunSchema,
+    ExportScheduleListArgs,
+    ExportSchedulePatchSchema,
+    ExportScheduleSchema,
+)
+from crm.reports.export_runs import delete_run, delete_schedule
+from crm.reports.export_schedules import check_schedule, timing
+from crm.reports.files import BINARY, file_response
 
 blp = Blueprint(
     "exports",

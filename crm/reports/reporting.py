@@ -5,9 +5,9 @@ from datetime import date, datetime, time, timedelta
 from flask import current_app
 from sqlalchemy import ColumnElement
 
-from crm.exports.report import LOCAL_TIME, Parameter, Report
 from crm.models import Contact
 from crm.models.base import utcnow
+from crm.reports.report import LOCAL_TIME, Parameter, Report
 
 
 def reportable_contacts() -> ColumnElement[bool]:

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 from cronsim import CronSim
 
 from crm.errors import InvalidInput
-from crm.exports.catalogue import checked_parameters
 from crm.models import ExportSchedule
 from crm.models.base import utcnow
 from crm.models.export import ExportDestination
+from crm.reports.catalogue import checked_parameters
 
 DEFAULT_TIME_ZONE = "Europe/Berlin"
 TIMING = ("cron", "time_zone", "enabled")

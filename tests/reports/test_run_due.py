@@ -13,10 +13,10 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from crm.exports.cli import run_due_schedules
 from crm.models import ExportRun, ExportSchedule
 from crm.models.export import ExportRunStatus
-from crm.services.export_runs import claim_due_schedule, run_schedule, runs_holding_contact
+from crm.reports.cli import run_due_schedules
+from crm.reports.export_runs import claim_due_schedule, run_schedule, runs_holding_contact
 from tests.factories import make_contact, make_group, make_partner, make_schedule
 
 PAST = datetime(2026, 3, 1, 6, tzinfo=UTC)  # 07:00 in Berlin

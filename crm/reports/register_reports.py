@@ -9,10 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm.database import db
-from crm.exports.report import Column, Kind, Parameter, Report, Section, coded
 from crm.models import Agreement, Contact, Partner, PartnerKind, SteeringGroup
 from crm.models.enums import AgreementStatus, ContactStatus
-from crm.services.reporting import new_report, person_name, reportable_contacts
+from crm.reports.report import Column, Kind, Parameter, Report, Section, coded
+from crm.reports.reporting import new_report, person_name, reportable_contacts
 
 NO_LONGER_BINDING = (AgreementStatus.expired, AgreementStatus.terminated, AgreementStatus.archived)
 

@@ -7,7 +7,6 @@ from datetime import date
 from sqlalchemy import and_, or_, select
 
 from crm.database import db
-from crm.exports.report import Column, Kind, Report, Section, coded
 from crm.models import (
     ActionItem,
     Attendance,
@@ -19,7 +18,8 @@ from crm.models import (
     SteeringGroup,
 )
 from crm.models.meeting import ActionItemStatus, AttendanceStatus, MeetingStatus
-from crm.services.reporting import local_day, local_days, person_name, reportable_contacts
+from crm.reports.report import Column, Kind, Report, Section, coded
+from crm.reports.reporting import local_day, local_days, person_name, reportable_contacts
 
 OPEN_ACTION_ITEMS = (ActionItemStatus.open, ActionItemStatus.in_progress)
 MEMBER = Column("partner", "Mitglied", width=3)

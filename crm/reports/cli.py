@@ -12,7 +12,7 @@ from crm.database import db
 from crm.models import ExportRun
 from crm.models.base import utcnow
 from crm.models.export import ExportRunStatus
-from crm.services.export_runs import claim_due_schedule, run_schedule
+from crm.reports.export_runs import claim_due_schedule, run_schedule
 
 exports_cli = AppGroup("exports", help="Scheduled exports (geplante Exporte).")
 

@@ -1,0 +1,1 @@
+"""Reports, downloaded or scheduled: builders, file formats, export schedules and runs."""

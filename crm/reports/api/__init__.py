@@ -1,0 +1,1 @@
+"""/api/v1/reports, /export-schedules, /export-runs: the reports' endpoints."""
