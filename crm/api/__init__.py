@@ -20,13 +20,13 @@ from crm.api import (
     merges,
     parties,
     partners,
-    privacy,
     steering_groups,
     vocabularies,
     webhooks,
 )
 from crm.http.blueprint import Api, ErrorResponses
 from crm.network.api import network
+from crm.privacy.api import privacy
 from crm.records.items import answer_not_modified
 from crm.reports.api import exports, reports
 from crm.reports.api.export_schemas import ReportParameters

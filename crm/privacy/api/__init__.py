@@ -1,0 +1,1 @@
+"""/api/v1/privacy and a contact's personal data (DSGVO): the privacy endpoints."""
