@@ -14,7 +14,6 @@ from crm.api import (
     contacts,
     duplicates,
     enumerations,
-    imports,
     meetings,
     memberships,
     merges,
@@ -25,6 +24,7 @@ from crm.api import (
     webhooks,
 )
 from crm.http.blueprint import Api, ErrorResponses
+from crm.imports.api import imports
 from crm.network.api import network
 from crm.privacy.api import privacy
 from crm.records.items import answer_not_modified
