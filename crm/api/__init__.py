@@ -12,17 +12,16 @@ from crm.api import (
     audit,
     changes,
     contacts,
-    duplicates,
     enumerations,
     meetings,
     memberships,
-    merges,
     parties,
     partners,
     steering_groups,
     vocabularies,
     webhooks,
 )
+from crm.duplicates.api import duplicates, merges
 from crm.http.blueprint import Api, ErrorResponses
 from crm.imports.api import imports
 from crm.network.api import network

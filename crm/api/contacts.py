@@ -6,7 +6,7 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 from sqlalchemy import select
 
-from crm.api.duplicates import CreateArgs, refuse_likely_duplicate
+from crm.duplicates.api.duplicates import CreateArgs, refuse_likely_duplicate
 from crm.http.blueprint import Blueprint
 from crm.http.fields import (
     MergePatch,

@@ -20,11 +20,16 @@ from crm.api.contacts import ContactPatchSchema, ContactSchema
 from crm.api.memberships import MembershipPatchSchema, MembershipSchema
 from crm.api.partners import PartnerPatchSchema, PartnerSchema
 from crm.database import db
+from crm.duplicates.detection import (
+    CONTACT_COLUMNS,
+    PARTNER_COLUMNS,
+    contact_record,
+    partner_record,
+)
 from crm.imports.columns import EXTERNAL_ID
 from crm.matching.candidates import CandidateIndex, organisation_index, person_index
 from crm.models import Contact, Membership, Partner, SteeringGroup
 from crm.models.import_record import ImportResource
-from crm.services.duplicates import CONTACT_COLUMNS, PARTNER_COLUMNS, contact_record, partner_record
 from crm.text import fold
 
 

@@ -31,7 +31,7 @@ class Partner(Resource, Searchable, Classified, Base):
     email: Mapped[str | None] = mapped_column(String(254))
     phone: Mapped[str | None] = mapped_column(String(50), index=True)
     # What the duplicate check looks a new partner's likely twins up by
-    # (crm.services.duplicates), kept from `email` and `website` on every flush and
+    # (crm.duplicates.detection), kept from `email` and `website` on every flush and
     # indexed, so that the check reads a few rows instead of the whole table.
     mail_domain: Mapped[str | None] = mapped_column(String(254), index=True)
     web_host: Mapped[str | None] = mapped_column(String(500), index=True)

@@ -8,8 +8,8 @@ import marshmallow as ma
 from flask.views import MethodView
 from marshmallow import fields, validate
 
-from crm.api.duplicates import record_url
 from crm.database import db
+from crm.duplicates.api.duplicates import record_url
 from crm.http.blueprint import Blueprint
 from crm.http.fields import Ref
 from crm.models import Contact, Partner

@@ -6,13 +6,7 @@ from flask import url_for
 from flask.views import MethodView
 from marshmallow import fields, validate
 
-from crm.errors import LikelyDuplicate
-from crm.http.blueprint import Blueprint
-from crm.http.listing.pages import ListArgs, Page, envelope
-from crm.matching.records import LIKELY
-from crm.models import Contact, Partner
-from crm.models.enums import ContactStatus, PartnerStatus
-from crm.services.duplicates import (
+from crm.duplicates.detection import (
     Candidate,
     Pair,
     contact_pairs,
@@ -20,6 +14,12 @@ from crm.services.duplicates import (
     likely_partners,
     partner_pairs,
 )
+from crm.errors import LikelyDuplicate
+from crm.http.blueprint import Blueprint
+from crm.http.listing.pages import ListArgs, Page, envelope
+from crm.matching.records import LIKELY
+from crm.models import Contact, Partner
+from crm.models.enums import ContactStatus, PartnerStatus
 
 blp = Blueprint(
     "duplicates",

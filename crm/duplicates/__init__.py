@@ -1,0 +1,1 @@
+"""Duplicates (Dubletten): likely pairs and twins, and the duplicate and merge endpoints."""

@@ -1,0 +1,1 @@
+"""The partners' and contacts' /duplicates and /merge endpoints."""
