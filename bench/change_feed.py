@@ -21,9 +21,9 @@ from sqlalchemy import insert, select, text
 from sqlalchemy.orm import Session
 
 from crm import schema
+from crm.changes.feed import FeedPosition, changes_after
 from crm.database import make_engine
 from crm.models import ChangeEvent
-from crm.services.changes import FeedPosition, changes_after
 
 PAGE = 100
 

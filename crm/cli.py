@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from crm import schema
+from crm.changes.cli import webhooks_cli
 from crm.database import db
 from crm.demo import ensure_demo_admin_key, load_demo_data_once
 from crm.http.auth import create_api_key, revoke_api_key
@@ -20,7 +21,6 @@ from crm.models.enums import ApiRole
 from crm.network.cli import network_cli
 from crm.privacy.cli import privacy_cli
 from crm.reports.cli import exports_cli
-from crm.webhooks_cli import webhooks_cli
 
 crm_cli = AppGroup("crm", help="Kooperationspartner-CRM administration.")
 crm_cli.add_command(exports_cli)

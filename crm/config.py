@@ -3,9 +3,9 @@
 import os
 from pathlib import Path
 
+from crm.changes.webhook_targets import parse_networks
 from crm.privacy import settings as privacy
 from crm.reports import settings as exports
-from crm.services.webhook_targets import parse_networks
 
 
 def database_url(instance_path: str | Path) -> str:

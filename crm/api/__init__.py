@@ -10,7 +10,6 @@ from flask import Flask
 from crm.api import (
     agreements,
     audit,
-    changes,
     contacts,
     enumerations,
     meetings,
@@ -19,8 +18,8 @@ from crm.api import (
     partners,
     steering_groups,
     vocabularies,
-    webhooks,
 )
+from crm.changes.api import changes, webhooks
 from crm.duplicates.api import duplicates, merges
 from crm.http.blueprint import Api, ErrorResponses
 from crm.imports.api import imports

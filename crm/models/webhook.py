@@ -31,7 +31,7 @@ class WebhookSubscription(Resource, Base):
     url: Mapped[str] = mapped_column(String(2000))
     description: Mapped[str | None] = mapped_column(String(200))
     event_types: Mapped[list[str]] = mapped_column(JSON)
-    # `whsec_...` (crm.services.webhook_secrets), needed in plain text to sign; never
+    # `whsec_...` (crm.changes.webhook_secrets), needed in plain text to sign; never
     # shown again after it was set. After a rotation the previous one signs too, for a while.
     secret: Mapped[str] = mapped_column(String(SECRET_LENGTH))
     previous_secret: Mapped[str | None] = mapped_column(String(SECRET_LENGTH))

@@ -19,7 +19,7 @@ import sqlalchemy as sa
 from alembic import op
 
 import crm.models.base
-from crm.services.webhook_secrets import PREFIX, raw_secret
+from crm.changes.webhook_secrets import PREFIX, raw_secret
 
 revision = "a3f8c1d5e902"
 down_revision = "a4f1c9e7d213"

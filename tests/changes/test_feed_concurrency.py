@@ -11,10 +11,10 @@ import pytest
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from crm.changes.feed import FeedPosition
 from crm.http.auth import create_api_key
 from crm.models import ApiKey, AuditEvent, ChangeEvent, Partner
 from crm.models.enums import ActorKind, ApiRole, AuditAction
-from crm.services.changes import FeedPosition
 
 WRITERS, WRITES = 4, 20
 # Between polls, as a client would wait; polling flat out would also hit the rate limit

@@ -6,9 +6,9 @@ from itertools import count
 
 import pytest
 
+from crm.changes.webhook_targets import SETTING, parse_networks
+from crm.changes.webhooks import MAX_ATTEMPTS, DeliverySettings, deliver_once
 from crm.models.base import utcnow
-from crm.services.webhook_targets import SETTING, parse_networks
-from crm.services.webhooks import MAX_ATTEMPTS, DeliverySettings, deliver_once
 from tests.changes.receiver import Received, Receiver, free_port
 from tests.changes.verifiers import VERIFIERS, verified_in_python
 

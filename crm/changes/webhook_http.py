@@ -19,7 +19,7 @@ import threading
 import time
 from urllib.parse import urlsplit
 
-from crm.services.webhook_targets import Address
+from crm.changes.webhook_targets import Address
 
 
 class DeadlinePassed(Exception):

@@ -6,9 +6,9 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 from werkzeug.urls import iri_to_uri, urlencode
 
+from crm.changes.feed import TOKEN_PATTERN, FeedPosition, as_payload, changes_after
 from crm.database import db
 from crm.http.blueprint import Blueprint
-from crm.services.changes import TOKEN_PATTERN, FeedPosition, as_payload, changes_after
 
 blp = Blueprint(
     "changes",

@@ -29,13 +29,13 @@ from datetime import datetime, timedelta
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
+from crm.changes.feed import FeedPosition, as_payload, changes_after, head
+from crm.changes.webhook_http import DeadlinePassed, post
+from crm.changes.webhook_secrets import PREVIOUS_SECRET_GRACE, new_secret, signature
+from crm.changes.webhook_targets import Network, RefusedTarget, checked_address
 from crm.models import ChangeEvent, WebhookDelivery, WebhookSubscription
 from crm.models.base import utcnow
 from crm.models.webhook import DeliveryStatus
-from crm.services.changes import FeedPosition, as_payload, changes_after, head
-from crm.services.webhook_http import DeadlinePassed, post
-from crm.services.webhook_secrets import PREVIOUS_SECRET_GRACE, new_secret, signature
-from crm.services.webhook_targets import Network, RefusedTarget, checked_address
 
 FIRST_RETRY = timedelta(seconds=30)
 LONGEST_WAIT = timedelta(hours=6)

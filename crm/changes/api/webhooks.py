@@ -8,6 +8,9 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 from sqlalchemy import select
 
+from crm.changes.webhook_secrets import PREVIOUS_SECRET_GRACE, standard_secret
+from crm.changes.webhook_targets import SETTING, RefusedTarget, check_url
+from crm.changes.webhooks import MAX_ATTEMPTS, feed_start, rotate_secret
 from crm.database import db
 from crm.http.blueprint import Blueprint
 from crm.http.fields import MergePatch, ResourceSchema, Timestamp, text, web_address
@@ -17,9 +20,6 @@ from crm.models.base import utcnow
 from crm.models.enums import ApiRole, AuditAction
 from crm.models.webhook import DeliveryStatus
 from crm.records.items import apply_changes, create, delete, get_or_404, item_response, update
-from crm.services.webhook_secrets import PREVIOUS_SECRET_GRACE, standard_secret
-from crm.services.webhook_targets import SETTING, RefusedTarget, check_url
-from crm.services.webhooks import MAX_ATTEMPTS, feed_start, rotate_secret
 
 blp = Blueprint(
     "webhooks",

@@ -7,8 +7,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from crm.changes.webhooks import DeliverySettings, deliver_once
 from crm.database import db
-from crm.services.webhooks import DeliverySettings, deliver_once
 
 webhooks_cli = AppGroup("webhooks", help="Webhook deliveries.")
 

@@ -1,0 +1,1 @@
+"""The change feed (Änderungs-Feed) and webhooks: reading, delivery, endpoints, command."""

@@ -1,0 +1,1 @@
+"""/api/v1/changes and /api/v1/webhooks: the change feed's endpoints."""

@@ -1,1 +1,0 @@
-"""Business rules worth a name. Services flush; the request commits."""
