@@ -5,7 +5,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from crm import api, observability
+from crm import blueprints, observability
 from crm.cli import crm_cli
 from crm.config import from_environment
 from crm.database import db
@@ -34,7 +34,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     oidc.init_app(app)
     rate_limit.init_app(app)
     register_error_handlers(app)
-    api.init_app(app)
+    blueprints.init_app(app)
     app.register_blueprint(health)
     app.register_blueprint(network_map_page)
     app.cli.add_command(crm_cli)

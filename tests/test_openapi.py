@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openapi_spec_validator import validate
 
-from crm.api import openapi_document
+from crm.blueprints import openapi_document
 
 COMMITTED = Path(__file__).resolve().parent.parent / "openapi" / "openapi.json"
 

@@ -7,7 +7,7 @@ from xml.etree import ElementTree
 
 import pytest
 
-from crm.api import openapi_document
+from crm.blueprints import openapi_document
 from crm.network.model import NetworkFilter
 from crm.network.snapshots import refresh
 from tests.factories import MISSING_ID, make_group, make_membership, make_partner, topic
