@@ -51,15 +51,7 @@ ASSEMBLY = {"crm", "crm.blueprints"}
 ENDPOINT_MODULE = re.compile(r"^crm(\.[a-z_]+)?\.api(\.|$)")
 
 # Cycles between parts, as the set of parts in each, and how to break them.
-KNOWN_CYCLES: dict[frozenset[str], str] = {
-    frozenset({"crm.api", "crm.duplicates", "crm.privacy"}): (
-        "crm.api.contacts and crm.duplicates.api.merges look contacts up with "
-        "crm.privacy.erasure.live_contact, while crm.privacy.api.privacy answers with "
-        "crm.api.contacts.ContactSchema (and crm.api.contacts/partners check for duplicates "
-        "with crm.duplicates.api.duplicates). Way out: live_contact, a lookup that needs only "
-        "the database, raise_if_merged and two errors, moves to crm.records."
-    ),
-}
+KNOWN_CYCLES: dict[frozenset[str], str] = {}
 
 # Imports of an endpoint module from outside the endpoint layer: (importer, imported).
 _IMPORT_SCHEMAS = (

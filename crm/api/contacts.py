@@ -31,8 +31,7 @@ from crm.http.listing.pages import (
 from crm.models import Contact, Employment, Partner
 from crm.models.enums import ContactStatus, LegalBasis, Salutation
 from crm.models.privacy import ConsentPurpose
-from crm.privacy.erasure import live_contact
-from crm.records.items import create, delete, item_response, update
+from crm.records.items import create, delete, item_response, live_contact, update
 from crm.records.write_rules import apply_write_rules
 
 blp = Blueprint(

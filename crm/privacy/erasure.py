@@ -17,13 +17,12 @@ from pathlib import Path
 from sqlalchemy import JSON, Column, String, cast, or_, select
 
 from crm.database import db
-from crm.errors import Gone, NotFound
+from crm.errors import NotFound
 from crm.http import idempotency
 from crm.models import AuditEvent, Contact, ImportRecord, MergedRecord
 from crm.models.base import utcnow
 from crm.models.enums import ContactStatus
 from crm.records import audit
-from crm.records.merging import raise_if_merged
 from crm.reports.export_runs import delete_run, runs_holding_contact
 
 # What an import's file name becomes when it may have named an erased person.
@@ -40,20 +39,6 @@ class Erasure:
     erased_at: datetime
     audit_events_blanked: int
     export_runs_deleted: int
-
-
-def live_contact(contact_id: uuid.UUID) -> Contact:
-    """The contact, unless it was erased: a tombstone answers 410 Gone."""
-    contact = db.session.get(Contact, contact_id)
-    if contact is None:
-        raise_if_merged(Contact, contact_id)
-        raise NotFound(f"There is no contact {contact_id}.")
-    if contact.erased_at is not None:
-        raise Gone(
-            f"The personal data of contact {contact_id} was erased on "
-            f"{contact.erased_at:%Y-%m-%d} (Art. 17 DSGVO)."
-        )
-    return contact
 
 
 def erase_contact(contact_id: uuid.UUID) -> Erasure:

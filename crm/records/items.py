@@ -9,7 +9,8 @@ from sqlalchemy import inspect
 from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.database import db
-from crm.errors import NotFound, PreconditionFailed, PreconditionRequired, Referenced
+from crm.errors import Gone, NotFound, PreconditionFailed, PreconditionRequired, Referenced
+from crm.models import Contact
 from crm.models.base import singular, utcnow
 from crm.records import audit
 from crm.records.merging import raise_if_merged
@@ -36,6 +37,18 @@ def get_or_404(model: type[T], record_id: uuid.UUID, **owner: uuid.UUID) -> T:
     if record is None or any(getattr(record, k) != v for k, v in owner.items()):
         not_found(model, record_id)
     return record
+
+
+def live_contact(contact_id: uuid.UUID) -> Contact:
+    """The contact, unless it was erased: a tombstone answers 410 Gone (a merged one 410
+    with its survivor, a missing one 404)."""
+    contact = get_or_404(Contact, contact_id)
+    if contact.erased_at is not None:
+        raise Gone(
+            f"The personal data of contact {contact_id} was erased on "
+            f"{contact.erased_at:%Y-%m-%d} (Art. 17 DSGVO)."
+        )
+    return contact
 
 
 def not_found(model: type, record_id: uuid.UUID) -> NoReturn:

@@ -13,8 +13,7 @@ from crm.duplicates.api.duplicates import record_url
 from crm.http.blueprint import Blueprint
 from crm.http.fields import Ref
 from crm.models import Contact, Partner
-from crm.privacy.erasure import live_contact
-from crm.records.items import check_if_match, get_or_404
+from crm.records.items import check_if_match, get_or_404, live_contact
 from crm.records.merging import MergePlan, merge, plan_merge
 
 blp = Blueprint(

@@ -13,11 +13,11 @@ from crm.http.blueprint import Blueprint
 from crm.http.fields import Timestamp
 from crm.models.enums import ApiRole
 from crm.privacy.access import personal_data
-from crm.privacy.erasure import erase_contact, live_contact
+from crm.privacy.erasure import erase_contact
 from crm.privacy.record import processing_record
 from crm.privacy.retention import due_for_erasure, erase_due
 from crm.records.consent import withdraw_consent
-from crm.records.items import item_response
+from crm.records.items import item_response, live_contact
 
 blp = Blueprint(
     "privacy",
