@@ -1,5 +1,7 @@
 """/api/v1/agreements: Kooperationsvereinbarungen, Rahmenvereinbarungen, Absichtserklärungen."""
 
+from datetime import date
+
 from flask.views import MethodView
 from marshmallow import fields, validate
 from sqlalchemy import select
@@ -16,7 +18,7 @@ from crm.http.listing.pages import (
 )
 from crm.models import Agreement, AgreementParty, SteeringGroup
 from crm.models.enums import AgreementKind, AgreementStatus
-from crm.records.agreements import require_parties_to_take_effect
+from crm.records.agreements import party_current_on, require_parties_to_take_effect
 from crm.records.items import create, delete, get_or_404, item_response, update
 
 blp = Blueprint(
@@ -106,7 +108,7 @@ def _conditions(args: dict) -> list:
             Agreement.id.in_(
                 select(AgreementParty.agreement_id).where(
                     AgreementParty.partner_id.in_(args["partner_id"]),
-                    AgreementParty.left_on.is_(None),
+                    party_current_on(date.today()),
                 )
             )
         )

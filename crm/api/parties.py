@@ -1,5 +1,7 @@
 """/api/v1/agreements/{agreement_id}/parties: the Vertragsparteien of an agreement."""
 
+from datetime import date
+
 from flask.views import MethodView
 from marshmallow import fields
 from sqlalchemy import select
@@ -9,7 +11,7 @@ from crm.http.fields import MergePatch, Ref, ResourceSchema, enum, span_end
 from crm.http.listing.pages import ListArgs, SortField, envelope, equality_filters, paginate
 from crm.models import Agreement, AgreementParty, Contact, Partner
 from crm.models.enums import PartyRole
-from crm.records.agreements import require_parties_to_remain
+from crm.records.agreements import party_current_on, require_parties_to_remain
 from crm.records.items import create, delete, get_or_404, item_response, update
 
 blp = Blueprint(
@@ -49,7 +51,10 @@ class PartyListArgs(ListArgs):
     role = fields.List(fields.Enum(PartyRole, by_value=True))
     partner_id = fields.List(fields.UUID())
     current = fields.Boolean(
-        metadata={"description": "`true`: parties that have not left; `false`: those that have."}
+        metadata={
+            "description": "`true`: parties current today (joined, and `left_on` not before "
+            "today); `false`: the others."
+        }
     )
     sort = SortField(("joined_on", "left_on", "role", "created_at", "updated_at"))
 
@@ -69,8 +74,8 @@ FILTERS = {"role": AgreementParty.role, "partner_id": AgreementParty.partner_id}
 def _conditions(agreement: Agreement, args: dict) -> list:
     conditions = [AgreementParty.agreement_id == agreement.id, *equality_filters(args, FILTERS)]
     if args.get("current") is not None:
-        left = AgreementParty.left_on.is_not(None)
-        conditions.append(~left if args["current"] else left)
+        current = party_current_on(date.today())
+        conditions.append(current if args["current"] else ~current)
     return conditions
 
 

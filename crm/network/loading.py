@@ -24,12 +24,10 @@ from sqlalchemy import (
     Select,
     String,
     Uuid,
-    and_,
     case,
     cast,
     func,
     not_,
-    or_,
     select,
 )
 from sqlalchemy.ext.compiler import compiles
@@ -47,7 +45,7 @@ from crm.models import (
     TargetGroup,
     Topic,
 )
-from crm.models.enums import AgreementStatus, PartnerStatus, SteeringGroupStatus
+from crm.models.enums import PartnerStatus, SteeringGroupStatus
 from crm.network.model import (
     AGREEMENT,
     MEMBERSHIP,
@@ -62,8 +60,8 @@ from crm.network.model import (
     Term,
     Tie,
 )
+from crm.records.agreements import in_force_on
 
-ENDED = (AgreementStatus.expired, AgreementStatus.terminated)
 CLASSIFICATION = (("topics", "topic_ids"), ("target_groups", "target_group_ids"))
 PLACES = (("municipalities", "municipality_ids"),)
 CLASSIFIERS = frozenset(relationship for relationship, _ in CLASSIFICATION + PLACES)
@@ -180,20 +178,6 @@ def vocabulary(session: Session, model: type) -> dict[Id, Term]:
     return {row[0]: Term(*row) for row in rows}
 
 
-def agreement_in_force_on(day: date) -> ColumnElement[bool]:
-    """Agreements that bound their parties on `day`: in force (`active`), or ended
-    (expired, terminated) with a known last day; and valid from, or signed, by then."""
-    started = func.coalesce(Agreement.valid_from, Agreement.signed_on)
-    return and_(
-        or_(
-            Agreement.status == AgreementStatus.active,
-            and_(Agreement.status.in_(ENDED), Agreement.valid_until.is_not(None)),
-        ),
-        or_(started.is_(None), started <= day),
-        or_(Agreement.valid_until.is_(None), Agreement.valid_until >= day),
-    )
-
-
 @dataclass(frozen=True)
 class _TieSource:
     """Where ties of one type are stored: the table, its columns that hold the body and
@@ -238,7 +222,7 @@ TIE_SOURCES = (
         "agreement_id",
         "joined_on",
         "left_on",
-        lambda day: select(Agreement.id).where(not_(agreement_in_force_on(day))),
+        lambda day: select(Agreement.id).where(not_(in_force_on(day))),
     ),
 )
 

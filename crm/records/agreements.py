@@ -1,12 +1,24 @@
-"""An agreement in force (Kooperationsvereinbarung, status `active`) binds at least two parties.
+"""Kooperationsvereinbarungen: what "current" and "in force" mean, and the rule that an
+agreement in force (status `active`) binds at least two parties.
 
-The rule is checked after a change has been flushed and before the request commits:
+The two definitions below are the only ones; lists, filters, the rule of two parties,
+reports and the network all ask them:
+- A party is *current* on a day from its `joined_on` (always, where unknown) through its
+  `left_on`, that day included: a party whose `left_on` lies ahead is still current, as a
+  member is until its `end_date` (`crm.records.memberships.in_force_on`).
+- An agreement is *in force* on a day when it binds its parties then: `active`, or ended
+  (`expired`, `terminated`) with a known last day; valid from (or else signed) by then;
+  valid until that day or open-ended. A draft binds no one.
+
+The rule of two parties is checked after a change has been flushed and before the request commits:
 putting an agreement into force with too few parties is invalid input (422, on `status`);
 a party leaving or being removed so that too few remain conflicts with the agreement's
 state (409): end the agreement first, or add a party.
 """
 
-from sqlalchemy import func, select
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, func, or_, select
 
 from crm.database import db
 from crm.errors import Conflict, InvalidInput
@@ -14,13 +26,42 @@ from crm.models import Agreement, AgreementParty
 from crm.models.enums import AgreementStatus
 
 MIN_PARTIES_IN_FORCE = 2
+ENDED = (AgreementStatus.expired, AgreementStatus.terminated)
 
 
-def current_party_count(agreement: Agreement) -> int:
-    """Partners that are current parties (not left); a partner in two roles counts once."""
+def party_current_on(day: date) -> ColumnElement[bool]:
+    """Parties that had joined by `day` and had not left before it."""
+    return and_(
+        or_(AgreementParty.joined_on.is_(None), AgreementParty.joined_on <= day),
+        or_(AgreementParty.left_on.is_(None), AgreementParty.left_on >= day),
+    )
+
+
+def in_force_during(first: date, last: date) -> ColumnElement[bool]:
+    """Agreements in force on at least one day from `first` to `last`."""
+    started = func.coalesce(Agreement.valid_from, Agreement.signed_on)
+    return and_(
+        or_(
+            Agreement.status == AgreementStatus.active,
+            and_(Agreement.status.in_(ENDED), Agreement.valid_until.is_not(None)),
+        ),
+        or_(started.is_(None), started <= last),
+        or_(Agreement.valid_until.is_(None), Agreement.valid_until >= first),
+    )
+
+
+def in_force_on(day: date) -> ColumnElement[bool]:
+    """Agreements in force on `day`."""
+    return in_force_during(day, day)
+
+
+def current_party_count(agreement: Agreement, day: date | None = None) -> int:
+    """Partners that are current parties today (or on `day`); a partner in two roles
+    counts once."""
     return db.session.scalar(
         select(func.count(AgreementParty.partner_id.distinct())).where(
-            AgreementParty.agreement_id == agreement.id, AgreementParty.left_on.is_(None)
+            AgreementParty.agreement_id == agreement.id,
+            party_current_on(day or date.today()),
         )
     )
 

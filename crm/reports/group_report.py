@@ -7,7 +7,7 @@ are overdue, which agreements expire within 90 days of it.
 from collections import Counter
 from datetime import date, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
 
 from crm.database import db
@@ -20,6 +20,7 @@ from crm.models import (
     SteeringGroup,
 )
 from crm.models.enums import AgreementStatus
+from crm.records.agreements import in_force_during
 from crm.records.memberships import in_force_on
 from crm.reports.meeting_sections import (
     MEMBER,
@@ -144,16 +145,10 @@ def _membership_changes(group, day_column, key, title, day_title, start, end) ->
 
 
 def _agreements(group: SteeringGroup, start: date, end: date) -> Section:
-    """Agreements of the group that started in the period or are in force."""
+    """Agreements of the group in force at some time in the period."""
     agreements = db.session.scalars(
         select(Agreement)
-        .where(
-            Agreement.steering_group_id == group.id,
-            or_(
-                Agreement.valid_from.between(start, end),
-                Agreement.status == AgreementStatus.active,
-            ),
-        )
+        .where(Agreement.steering_group_id == group.id, in_force_during(start, end))
         .order_by(Agreement.sort_name, Agreement.id)
     ).all()
     return Section(

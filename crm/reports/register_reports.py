@@ -6,11 +6,11 @@ from collections.abc import Collection
 from datetime import date, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
 from crm.database import db
-from crm.models import Agreement, Contact, Partner, PartnerKind, SteeringGroup
+from crm.models import Agreement, AgreementParty, Contact, Partner, PartnerKind, SteeringGroup
 from crm.models.enums import AgreementStatus, ContactStatus
+from crm.records.agreements import party_current_on
 from crm.reports.report import Column, Kind, Parameter, Report, Section, coded
 from crm.reports.reporting import new_report, person_name, reportable_contacts
 
@@ -21,14 +21,14 @@ def expiring_agreements_report(within_days: int, today: date) -> Report:
     horizon = today + timedelta(days=within_days)
     agreements = db.session.scalars(
         select(Agreement)
-        .options(selectinload(Agreement.parties))
         .where(
             Agreement.valid_until.between(today, horizon),
             Agreement.status.not_in(NO_LONGER_BINDING),
         )
         .order_by(Agreement.valid_until, Agreement.sort_name, Agreement.id)
     ).all()
-    partners = _names(Partner, {p.partner_id for a in agreements for p in a.parties})
+    parties = _current_parties(agreements, today)
+    partners = _names(Partner, {p for current in parties.values() for p in current})
     groups = _names(SteeringGroup, {a.steering_group_id for a in agreements})
     columns = [
         Column("title", "Titel", width=3),
@@ -53,7 +53,7 @@ def expiring_agreements_report(within_days: int, today: date) -> Report:
             a.notice_period_days,
             _notice_by(a),
             groups.get(a.steering_group_id),
-            "; ".join(sorted(_current_party_names(a, partners))),
+            "; ".join(sorted(partners[p] for p in parties[a.id])),
         )
         for a in agreements
     ]
@@ -74,8 +74,17 @@ def _notice_by(agreement: Agreement) -> date | None:
     return agreement.valid_until - timedelta(days=agreement.notice_period_days)
 
 
-def _current_party_names(agreement: Agreement, partners: dict) -> set[str]:
-    return {partners[p.partner_id] for p in agreement.parties if p.left_on is None}
+def _current_parties(agreements: list[Agreement], today: date) -> dict:
+    """The partners that are current parties today, by agreement."""
+    parties = defaultdict(set)
+    rows = db.session.execute(
+        select(AgreementParty.agreement_id, AgreementParty.partner_id).where(
+            AgreementParty.agreement_id.in_([a.id for a in agreements]), party_current_on(today)
+        )
+    )
+    for agreement_id, partner_id in rows:
+        parties[agreement_id].add(partner_id)
+    return parties
 
 
 def _names(model, ids: set) -> dict:

@@ -338,3 +338,26 @@ def test_search_finds_the_reference_number(client, session):
 def test_bad_query_parameter_answers_400(client, query):
     response = client.get(f"/api/v1/agreements?{query}")
     assert (response.status_code, response.content_type) == (400, "application/problem+json")
+
+
+def test_a_party_leaving_later_is_current_in_lists_filters_and_the_network(client, session):
+    """One meaning of "current" (crm.records.agreements): until `left_on`, that day included."""
+    agreement = make_agreement(session, status=AgreementStatus.active)
+    leaving, left = make_partner(session), make_partner(session)
+    make_party(session, agreement, partner_id=make_partner(session).id)
+    make_party(session, agreement, partner_id=leaving.id, left_on=date(2999, 12, 31))
+    make_party(session, agreement, partner_id=left.id, left_on=date(2020, 1, 31))
+    session.commit()
+
+    def agreements_of(partner) -> list:
+        return [
+            a["id"] for a in client.get(f"/api/v1/agreements?partner_id={partner.id}").json["data"]
+        ]
+
+    assert (agreements_of(leaving), agreements_of(left)) == ([str(agreement.id)], [])
+    current = client.get(f"/api/v1/agreements/{agreement.id}/parties?current=true").json["data"]
+    assert str(leaving.id) in {p["partner_id"] for p in current}
+    assert str(left.id) not in {p["partner_id"] for p in current}
+    edges = client.get("/api/v1/network").json["edges"]
+    tied = {e["source"] for e in edges} | {e["target"] for e in edges}
+    assert str(leaving.id) in tied and str(left.id) not in tied

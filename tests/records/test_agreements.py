@@ -5,19 +5,23 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crm.database import db
 from crm.errors import Conflict, InvalidInput
 from crm.models import Agreement, AgreementParty, Partner
 from crm.models.enums import AgreementStatus
+from crm.network.loading import TIE_SOURCES
 from crm.records.agreements import (
     current_party_count,
+    in_force_on,
+    party_current_on,
     require_parties_to_remain,
     require_parties_to_take_effect,
 )
-from tests.factories import make_agreement, make_party
+from crm.records.memberships import in_force_on as in_force_on_membership
+from tests.factories import make_agreement, make_group, make_membership, make_partner, make_party
 
 
 @pytest.fixture
@@ -112,3 +116,68 @@ def test_two_parties_leaving_at_once_cannot_leave_one_behind(app, agreement_in_f
 
     with ThreadPoolExecutor(2) as pool:
         assert sorted(pool.map(leave, [first, second])) == ["left", "refused"]
+
+
+DAY = date(2026, 6, 15)
+BEFORE, AFTER = date(2026, 6, 14), date(2026, 6, 16)
+SPANS = [(None, None), (None, BEFORE), (None, DAY), (None, AFTER), (BEFORE, None)]
+SPANS += [(DAY, None), (AFTER, None), (BEFORE, AFTER), (AFTER, date(2026, 7, 1))]
+
+
+def test_a_party_is_current_through_its_last_day(session):
+    agreement = make_agreement(session)
+    parties = [make_party(session, agreement, joined_on=j, left_on=left) for j, left in SPANS]
+    current = set(session.scalars(select(AgreementParty.id).where(party_current_on(DAY))).all())
+    expected = {
+        party.id for party in parties if (party.joined_on or DAY) <= DAY <= (party.left_on or DAY)
+    }
+    assert current == expected
+    assert len(expected) == 6
+
+
+@pytest.mark.parametrize("source", TIE_SOURCES, ids=lambda source: source.type)
+def test_the_network_counts_a_tie_on_the_days_the_records_do(session, source):
+    """The network reads a day's ties with its own scan (crm.network.loading.TIE_SOURCES);
+    it must select exactly what the rules of the records select."""
+    group = make_group(session)
+    agreement = make_agreement(session, status=AgreementStatus.active)
+    rule, body = {
+        "membership": (in_force_on_membership(DAY), group),
+        "party": (party_current_on(DAY), agreement),
+    }[source.type]
+    for start, end in SPANS:
+        if source.type == "membership":  # a membership always has its first day
+            fields = {source.start: start or date(2000, 1, 1), source.end: end}
+            make_membership(session, group, make_partner(session), **fields)
+        else:
+            make_party(session, agreement, **{source.start: start, source.end: end})
+    model = source.model
+    of_body = getattr(model, source.body) == body.id
+    by_rule = set(session.scalars(select(model.id).where(of_body, rule)))
+    by_network = set(session.scalars(select(model.id).where(of_body, *source.in_force(DAY))))
+    assert by_network == by_rule != set()
+
+
+@pytest.mark.parametrize(
+    ("status", "valid_from", "valid_until", "in_force"),
+    [
+        (AgreementStatus.active, None, None, True),
+        (AgreementStatus.active, AFTER, None, False),
+        (AgreementStatus.active, None, BEFORE, False),
+        (AgreementStatus.active, DAY, DAY, True),
+        (AgreementStatus.draft, None, None, False),
+        (AgreementStatus.expired, BEFORE, DAY, True),
+        (AgreementStatus.expired, BEFORE, None, False),
+        (AgreementStatus.terminated, None, AFTER, True),
+    ],
+)
+def test_an_agreement_is_in_force_on_the_days_it_binds(
+    session, status, valid_from, valid_until, in_force
+):
+    agreement = make_agreement(
+        session, status=status, valid_from=valid_from, valid_until=valid_until
+    )
+    found = session.scalar(
+        select(Agreement.id).where(Agreement.id == agreement.id, in_force_on(DAY))
+    )
+    assert (found is not None) == in_force

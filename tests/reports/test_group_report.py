@@ -140,9 +140,21 @@ def test_lists_open_action_items_and_flags_the_overdue(in_app, session):
     assert report.contact_ids == {contact.id}
 
 
-def test_lists_agreements_that_started_are_in_force_or_expire(in_app, session):
+def test_lists_agreements_in_force_in_the_period(in_app, session):
+    """In force as crm.records.agreements says: a draft binds no one, an agreement that
+    ended before the period is left out."""
     group = make_group(session)
-    make_agreement(session, title="Begonnen", steering_group_id=group.id, valid_from=START)
+    active = AgreementStatus.active
+    make_agreement(
+        session, title="Begonnen", steering_group_id=group.id, status=active, valid_from=START
+    )
+    make_agreement(
+        session,
+        title="Beendet",
+        steering_group_id=group.id,
+        status=AgreementStatus.expired,
+        valid_until=START - timedelta(days=1),
+    )
     make_agreement(
         session,
         title="Läuft aus",
