@@ -32,7 +32,6 @@ from crm.models import Contact, Employment, Partner
 from crm.models.enums import ContactStatus, LegalBasis, Salutation
 from crm.models.privacy import ConsentPurpose
 from crm.records.items import create, delete, item_response, live_contact, update
-from crm.records.write_rules import apply_write_rules
 
 blp = Blueprint(
     "contacts",
@@ -191,9 +190,7 @@ class Contacts(MethodView):
         them anyway.
         """
         refuse_likely_duplicate(Contact, data, args)
-        contact = create(Contact, data)
-        apply_write_rules(contact)
-        return item_response(contact, 201)
+        return item_response(create(Contact, data), 201)
 
 
 @blp.route("/search")
@@ -235,9 +232,7 @@ class ContactItem(MethodView):
         partner; `null` closes it. With the legal basis `consent`, the record as a whole
         must keep `consent_given_on` and `consent_source`.
         """
-        contact = update(live_contact(contact_id), changes)
-        apply_write_rules(contact)
-        return item_response(contact)
+        return item_response(update(live_contact(contact_id), changes))
 
     @blp.response(204)
     @blp.alt_response(410, response="GONE")

@@ -186,6 +186,7 @@ class RowImporter:
         if likely:
             return RowOutcome(number, "skip", reason=self._duplicate_reason(likely[0]))
         record = self.kind.model(id=record_id, **loaded)
+        # Stored with its batch past the write path (crm.imports.storing): its rules here.
         apply_write_rules(record)
         self.created[record_id] = record
         self.existing.add(record_id, entry)
@@ -202,7 +203,6 @@ class RowImporter:
         if not changes:
             return RowOutcome(number, "skip", id=record.id, reason="Nothing to change.")
         apply_changes(record, changes)
-        apply_write_rules(record)
         return RowOutcome(number, "update", id=record.id)
 
     def _outside_schema(self, data: dict[str, Any]) -> dict[str, uuid.UUID]:

@@ -15,6 +15,7 @@ from crm.models.base import singular, utcnow
 from crm.records import audit
 from crm.records.merging import raise_if_merged
 from crm.records.references import references_to
+from crm.records.write_rules import apply_write_rules
 
 T = TypeVar("T")
 
@@ -78,6 +79,7 @@ def create(model: type[T], data: dict[str, Any]) -> T:
     db.session.add(record)
     db.session.flush()
     audit.record_creation(record)
+    apply_write_rules(record)
     return record
 
 
@@ -96,6 +98,7 @@ def apply_changes(record: T, changes: dict[str, Any]) -> T:
         # Touch the row even when only links changed, so that the version moves.
         record.updated_at = utcnow()
         db.session.flush()
+    apply_write_rules(record)
     return record
 
 

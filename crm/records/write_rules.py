@@ -1,6 +1,7 @@
 """The rules a write of a record must pass beyond its schema, in their order: applied by
-the API's views and by the writes that do not come through them (an import, a merge),
-so that every write stores only what a POST or PATCH would."""
+the write path itself (`crm.records.items.create` and `apply_changes`), so that no
+caller can forget them, and by the two writes that go past it (an import's batch of new
+records, a merge), so that every write stores only what a POST or PATCH would."""
 
 from typing import Any
 
