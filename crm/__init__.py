@@ -5,6 +5,7 @@ from pathlib import Path
 from flask import Flask
 
 from crm import api, observability, oidc, rate_limit
+from crm.api.json_body import JsonProvider
 from crm.cli import crm_cli
 from crm.config import from_environment
 from crm.database import db
@@ -19,7 +20,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(from_environment(app.instance_path))
     if test_config:
         app.config.update(test_config)
-    app.json.sort_keys = False
+    app.json = JsonProvider(app)
     observability.init_app(app)
     db.init_app(app)
     oidc.init_app(app)

@@ -6,7 +6,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm.api.blueprint import Blueprint
-from crm.api.fields import ClassifiedSchema, MergePatch, Ref, ResourceSchema, enum, span_end, text
+from crm.api.fields import (
+    ClassifiedSchema,
+    MergePatch,
+    Ref,
+    ResourceSchema,
+    WholeNumber,
+    enum,
+    free_text,
+    span_end,
+    text,
+)
 from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import SearchableListArgs, SortField, envelope, equality_filters, paginate
 from crm.database import db
@@ -41,7 +51,7 @@ class AgreementSchema(ResourceSchema, ClassifiedSchema):
     signed_on = fields.Date(allow_none=True, metadata={"example": "2017-08-01"})
     valid_from = fields.Date(allow_none=True, metadata={"example": "2017-08-01"})
     valid_until = span_end("valid_from", metadata={"example": "2019-07-31"})
-    notice_period_days = fields.Integer(
+    notice_period_days = WholeNumber(
         allow_none=True,
         validate=validate.Range(min=0, max=3650),
         metadata={"description": "Kündigungsfrist in days.", "example": 90},
@@ -51,7 +61,7 @@ class AgreementSchema(ResourceSchema, ClassifiedSchema):
         allow_none=True,
         metadata={"description": "The Steuerungsgruppe that oversees the agreement."},
     )
-    notes = text(10_000)
+    notes = free_text(10_000)
 
 
 class AgreementPatchSchema(MergePatch, AgreementSchema):

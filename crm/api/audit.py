@@ -12,7 +12,7 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from crm.api.blueprint import Blueprint
-from crm.api.fields import Timestamp
+from crm.api.fields import Instant, Timestamp
 from crm.api.items import get_or_404
 from crm.api.listing import ListArgs, Page, SortField, envelope, equality_filters, paginate
 from crm.database import Base
@@ -98,12 +98,8 @@ class AuditEventListArgs(HistoryArgs):
     resource_id = fields.List(fields.UUID())
     actor = fields.List(fields.String(validate=validate.Length(max=200)))
     data_subject_id = fields.List(fields.UUID())
-    occurred_since = fields.AwareDateTime(
-        metadata={"description": "Events at or after this time (RFC 3339)."}
-    )
-    occurred_before = fields.AwareDateTime(
-        metadata={"description": "Events before this time (RFC 3339)."}
-    )
+    occurred_since = Instant(metadata={"description": "Events at or after this time (RFC 3339)."})
+    occurred_before = Instant(metadata={"description": "Events before this time (RFC 3339)."})
 
 
 AuditEventPageSchema = envelope(AuditEventSchema)

@@ -7,6 +7,7 @@ from marshmallow import fields, validate
 from werkzeug.urls import iri_to_uri, urlencode
 
 from crm.api.blueprint import Blueprint
+from crm.api.fields import WholeNumber
 from crm.database import db
 from crm.services.changes import TOKEN_PATTERN, FeedPosition, as_payload, changes_after
 
@@ -39,7 +40,7 @@ class FeedArgs(ma.Schema):
             "example": "48213-1077",
         },
     )
-    page_size = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
+    page_size = WholeNumber(load_default=100, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
     resource_type = fields.List(
         fields.String(validate=validate.Length(max=60)),
         metadata={"description": "Only these: `partner`, `steering_group`, `membership`, ..."},

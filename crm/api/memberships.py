@@ -8,7 +8,7 @@ from marshmallow import fields
 from sqlalchemy import func
 
 from crm.api.blueprint import Blueprint
-from crm.api.fields import MergePatch, Ref, ResourceSchema, enum, span_end, text
+from crm.api.fields import MergePatch, Ref, ResourceSchema, enum, free_text, span_end
 from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import ListArgs, SortField, envelope, equality_filters, paginate
 from crm.api.rows import AcceptsDumped, RowDump
@@ -50,7 +50,7 @@ class MembershipSchema(AcceptsDumped, ResourceSchema):
             "example": "2018-12-31",
         },
     )
-    notes = text(10_000)
+    notes = free_text(10_000)
 
 
 class MembershipPatchSchema(MergePatch, MembershipSchema):

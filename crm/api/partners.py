@@ -18,6 +18,7 @@ from crm.api.fields import (
     VocabularyCode,
     email,
     enum,
+    free_text,
     language_code,
     phone,
     text,
@@ -91,7 +92,7 @@ class PartnerSchema(AcceptsDumped, ResourceSchema, ClassifiedSchema):
         validate=validate.Length(max=20),
         metadata={"description": "Register numbers and ids in other systems."},
     )
-    notes = text(10_000)
+    notes = free_text(10_000)
 
 
 class PartnerPatchSchema(MergePatch, PartnerSchema):

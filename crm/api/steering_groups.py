@@ -8,7 +8,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm.api.blueprint import Blueprint
-from crm.api.fields import ClassifiedSchema, MergePatch, Ref, ResourceSchema, enum, span_end, text
+from crm.api.fields import (
+    ClassifiedSchema,
+    MergePatch,
+    Ref,
+    ResourceSchema,
+    enum,
+    free_text,
+    span_end,
+    text,
+)
 from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import SearchableListArgs, SortField, envelope, equality_filters, paginate
 from crm.database import db
@@ -33,7 +42,7 @@ class SteeringGroupSchema(ResourceSchema, ClassifiedSchema):
         required=True,
         metadata={"description": "Which body it is: see /api/v1/enumerations."},
     )
-    purpose = text(
+    purpose = free_text(
         10_000, metadata={"example": "Steuert die Bildungsangebote für Neuzugewanderte."}
     )
     status = fields.Enum(
@@ -60,7 +69,7 @@ class SteeringGroupSchema(ResourceSchema, ClassifiedSchema):
         allow_none=True,
         metadata={"description": "The Ansprechperson who coordinates it."},
     )
-    notes = text(10_000)
+    notes = free_text(10_000)
 
 
 class SteeringGroupPatchSchema(MergePatch, SteeringGroupSchema):

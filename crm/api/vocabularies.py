@@ -12,7 +12,7 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from crm.api.blueprint import Blueprint
-from crm.api.fields import FullMatch, MergePatch, ResourceSchema, text
+from crm.api.fields import FullMatch, MergePatch, ResourceSchema, free_text, text
 from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import SearchableListArgs, SortField, envelope, paginate
 from crm.database import db
@@ -86,7 +86,7 @@ class VocabularySchema(ResourceSchema):
     )
     label_de = text(200, required=True, metadata={"example": "Berufsorientierung"})
     label_en = text(200, required=True, metadata={"example": "vocational orientation"})
-    description = text(10_000, metadata={"example": "Angebote zur beruflichen Orientierung."})
+    description = free_text(10_000, metadata={"example": "Angebote zur beruflichen Orientierung."})
 
 
 class VocabularyPatchSchema(MergePatch, VocabularySchema):

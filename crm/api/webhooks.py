@@ -8,7 +8,7 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from crm.api.blueprint import Blueprint
-from crm.api.fields import MergePatch, ResourceSchema, Timestamp, text, web_address
+from crm.api.fields import ONE_LINE, MergePatch, ResourceSchema, Timestamp, text, web_address
 from crm.api.items import create, delete, get_or_404, item_response, update
 from crm.api.listing import ListArgs, SortField, envelope, equality_filters, paginate
 from crm.database import db
@@ -78,7 +78,7 @@ class WebhookSchema(ResourceSchema):
     secret = fields.String(
         required=True,
         load_only=True,
-        validate=validate.Length(min=16, max=200),
+        validate=[validate.Length(min=16, max=200), ONE_LINE],
         metadata={"description": "Signs every delivery; write-only, never shown again."},
     )
     active = fields.Boolean(metadata={"description": "false: nothing is sent meanwhile."})
