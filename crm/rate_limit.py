@@ -26,6 +26,7 @@ from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
 from limits.storage import MemoryStorage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from crm.errors import TooManyRequests
 
@@ -82,6 +83,11 @@ class RateLimit:
 
 
 def init_app(app: Flask) -> None:
+    # Behind reverse proxies the client address is the one the nearest of them were told
+    # (X-Forwarded-For); otherwise every client would count as the proxy.
+    proxies = app.config.get("CRM_TRUSTED_PROXIES", 0)
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=0, x_host=0, x_prefix=0)
     store = app.config["CRM_RATE_LIMIT_STORAGE_URL"]
     for extension, setting in (
         ("crm.rate_limit", "CRM_RATE_LIMIT"),

@@ -189,6 +189,22 @@ def test_by_default_a_key_guessing_loop_is_stopped(limit_failures_to, anonymous,
     assert set(statuses[10:]) == {429}
 
 
+def test_behind_a_trusted_proxy_the_forwarded_address_counts(app, anonymous, monkeypatch):
+    monkeypatch.setattr(app, "wsgi_app", app.wsgi_app)  # put back afterwards
+    for extension in ("crm.rate_limit", "crm.auth_failure_limit"):
+        monkeypatch.setitem(app.extensions, extension, app.extensions[extension])
+    monkeypatch.setitem(app.config, "CRM_TRUSTED_PROXIES", 1)
+    monkeypatch.setitem(app.config, "CRM_AUTH_FAILURE_LIMIT", "1/minute")
+    rate_limit.init_app(app)
+
+    def guess(client: str) -> int:
+        forwarded = {"X-Forwarded-For": client, "Authorization": "Bearer crm_guessed"}
+        proxy = {"REMOTE_ADDR": "10.0.0.1"}
+        return anonymous.get("/api/v1/partners", headers=forwarded, environ_base=proxy).status_code
+
+    assert [guess("192.0.2.7"), guess("192.0.2.7"), guess("192.0.2.8")] == [401, 429, 401]
+
+
 def test_failed_sign_ins_are_counted_with_the_store_unreachable(
     limit_failures_to, anonymous, closed_port
 ):
