@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from crm import api, observability, oidc, rate_limit
+from crm import api, observability, oidc, rate_limit, security_headers
 from crm.api.json_body import JsonProvider
 from crm.cli import crm_cli
 from crm.config import from_environment
@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     db.init_app(app)
     oidc.init_app(app)
     rate_limit.init_app(app)
+    security_headers.init_app(app)
     register_error_handlers(app)
     api.init_app(app)
     app.register_blueprint(health)

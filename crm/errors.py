@@ -179,7 +179,9 @@ def _flatten(messages: dict | list, prefix: str = "") -> dict[str, list[str]]:
 def _http_exception(error: HTTPException) -> Response:
     data = getattr(error, "data", None) or {}
     messages = data.get("messages")
-    headers = dict(data.get("headers") or {})
+    # The exception's own headers too: a 405's `Allow`, a 416's `Content-Range`.
+    own = {name: value for name, value in error.get_headers() if name != "Content-Type"}
+    headers = own | dict(data.get("headers") or {})
     if error.code == 401:
         headers.setdefault("WWW-Authenticate", 'Bearer realm="crm"')
     if messages:
