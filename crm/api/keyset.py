@@ -19,7 +19,7 @@ from marshmallow import fields
 from sqlalchemy import ColumnElement
 
 from crm.api import json_body
-from crm.api.fields import ONE_LINE
+from crm.api.fields import LINE, ONE_LINE
 from crm.ordering import SortKeys
 
 IGNORED = ("page", "cursor")
@@ -70,7 +70,8 @@ class CursorField(fields.String):
         super().__init__(
             metadata={
                 "description": "Opaque. `links.next` carries it on deep pages, so that they "
-                "are read as fast as the first; follow the link rather than making one."
+                "are read as fast as the first; follow the link rather than making one.",
+                "pattern": LINE,
             },
             **kwargs,
         )
