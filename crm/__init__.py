@@ -10,8 +10,9 @@ from crm.cli import crm_cli
 from crm.config import from_environment
 from crm.database import db
 from crm.errors import register_error_handlers
-from crm.http import oidc, rate_limit
+from crm.http import oidc, rate_limit, security_headers
 from crm.http.health import health
+from crm.http.json_body import JsonProvider
 from crm.network.map_page import page as network_map_page
 
 
@@ -20,7 +21,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     instance = os.environ.get("CRM_INSTANCE_PATH")
     app = Flask(
         __name__,
-        static_folder=None,
+        # The app's own files (Swagger UI's initializer) under /docs/static; the
+        # network map serves its own under /static.
+        static_url_path="/docs/static",
         instance_path=os.path.abspath(instance) if instance else None,
         instance_relative_config=True,
     )
@@ -28,11 +31,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(from_environment(app.instance_path))
     if test_config:
         app.config.update(test_config)
-    app.json.sort_keys = False
+    app.json = JsonProvider(app)
     observability.init_app(app)
     db.init_app(app)
     oidc.init_app(app)
     rate_limit.init_app(app)
+    security_headers.init_app(app)
     register_error_handlers(app)
     blueprints.init_app(app)
     app.register_blueprint(health)

@@ -55,4 +55,7 @@ def _sign_in_and_rate_limits() -> dict:
         "CRM_OIDC_ROLE_PREFIX": os.environ.get("CRM_OIDC_ROLE_PREFIX", ""),
         "CRM_RATE_LIMIT": os.environ.get("CRM_RATE_LIMIT", "600/minute"),
         "CRM_RATE_LIMIT_STORAGE_URL": os.environ.get("CRM_RATE_LIMIT_STORAGE_URL", "memory://"),
+        # Requests with an invalid key or token, per client address: stricter than the above.
+        "CRM_AUTH_FAILURE_LIMIT": os.environ.get("CRM_AUTH_FAILURE_LIMIT", "10/minute"),
+        "CRM_TRUSTED_PROXIES": int(os.environ.get("CRM_TRUSTED_PROXIES", 0)),
     }

@@ -3,6 +3,12 @@
 Reads run without a transaction on PostgreSQL: at READ COMMITTED each statement sees its
 own snapshot anyway, so BEGIN and ROLLBACK around a GET would only cost two round trips.
 A GET that writes (an API key's last use) commits each statement on its own.
+
+SQLite has one writer at a time. A transaction that may write begins with BEGIN IMMEDIATE,
+taking the write lock first and waiting for it (`busy_timeout`): begun as a reader, it
+could not wait when it came to write while another writer held the lock, and would fail
+at once with "database is locked" (concurrent PATCHes with the same ETag got 500s instead
+of one winner and 412s). Requests that only read (GET, HEAD, OPTIONS) begin as readers.
 """
 
 import time
@@ -54,7 +60,8 @@ def make_engine(url: str, **options: Any) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        reads_only = has_request_context() and request.method in SAFE_METHODS
+        connection.exec_driver_sql("BEGIN" if reads_only else "BEGIN IMMEDIATE")
 
     return engine
 

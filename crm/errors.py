@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TypeVar
 
 from flask import Flask, Response, g, json, request
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
@@ -179,7 +179,9 @@ def _flatten(messages: dict | list, prefix: str = "") -> dict[str, list[str]]:
 def _http_exception(error: HTTPException) -> Response:
     data = getattr(error, "data", None) or {}
     messages = data.get("messages")
-    headers = dict(data.get("headers") or {})
+    # The exception's own headers too: a 405's `Allow`, a 416's `Content-Range`.
+    own = {name: value for name, value in error.get_headers() if name != "Content-Type"}
+    headers = own | dict(data.get("headers") or {})
     if error.code == 401:
         headers.setdefault("WWW-Authenticate", 'Bearer realm="crm"')
     if messages:
@@ -243,6 +245,20 @@ def _column_of(error: IntegrityError) -> str | None:
     return None
 
 
+# SQLite's lock wait ran out; PostgreSQL's serialization failure, deadlock, lock timeout.
+BUSY_STATES = {"40001", "40P01", "55P03"}
+
+
+def _busy(error: OperationalError) -> Response:
+    """The database could not take the write now: the client may retry it, unchanged."""
+    orig = error.orig
+    if "database is locked" not in str(orig) and getattr(orig, "sqlstate", None) not in BUSY_STATES:
+        return _unexpected(error)
+    log.warning("database busy", extra={"request_id": g.get("request_id")})
+    busy = ServiceUnavailable("The database is busy; try again.", headers={"Retry-After": "1"})
+    return _problem(busy)
+
+
 def _unexpected(error: Exception) -> Response:
     # Engines are created with hide_parameters, so no row values reach the log.
     log.exception("unhandled error", extra={"request_id": g.get("request_id")})
@@ -266,6 +282,7 @@ def register_error_handlers(app: Flask) -> None:
         (Problem, _problem),
         (StaleDataError, _stale),
         (IntegrityError, _integrity),
+        (OperationalError, _busy),
         (Exception, _unexpected),
     ):
         app.register_error_handler(error_class, _rolling_back(handler))

@@ -98,6 +98,12 @@ def _wait_until_ready(base_url: str, server: subprocess.Popen, log: Path) -> Non
     pytest.fail(f"gunicorn did not answer within 30 s:\n{log.read_text()}")
 
 
+def refused_by_the_policy(driver) -> list[str]:
+    """What the Content-Security-Policy refused since the console was last read."""
+    messages = (entry["message"] for entry in driver.get_log("browser"))
+    return [m for m in messages if "Content Security Policy" in m]
+
+
 def require_chromium() -> None:
     if not (shutil.which(CHROMIUM) and shutil.which(CHROMEDRIVER)):
         message = f"Chromium and chromedriver are needed at {CHROMIUM} and {CHROMEDRIVER}"
@@ -108,14 +114,16 @@ def require_chromium() -> None:
 
 @contextmanager
 def chromium(profile: Path, window: str, **capabilities) -> Iterator:
-    """A headless Chromium driven by Selenium, with a new profile in `profile`."""
+    """A headless Chromium driven by Selenium, with a new profile in `profile`; its
+    console is kept (`refused_by_the_policy`)."""
     require_chromium()
     webdriver = pytest.importorskip("selenium.webdriver")
     from selenium.webdriver.chrome.service import Service
 
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for name, value in capabilities.items():
+    logging = {"browser": "ALL"} | capabilities.pop("goog:loggingPrefs", {})
+    for name, value in (capabilities | {"goog:loggingPrefs": logging}).items():
         options.set_capability(name, value)
     for argument in (*CHROMIUM_FLAGS, f"--window-size={window}", f"--user-data-dir={profile}"):
         options.add_argument(argument)

@@ -8,7 +8,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm.http.blueprint import Blueprint
-from crm.http.fields import ClassifiedSchema, MergePatch, Ref, ResourceSchema, enum, span_end, text
+from crm.http.fields import (
+    ClassifiedSchema,
+    MergePatch,
+    Ref,
+    ResourceSchema,
+    WholeNumber,
+    enum,
+    free_text,
+    span_end,
+    text,
+)
 from crm.http.listing.pages import (
     SearchableListArgs,
     SortField,
@@ -48,7 +58,7 @@ class AgreementSchema(ResourceSchema, ClassifiedSchema):
     signed_on = fields.Date(allow_none=True, metadata={"example": "2017-08-01"})
     valid_from = fields.Date(allow_none=True, metadata={"example": "2017-08-01"})
     valid_until = span_end("valid_from", metadata={"example": "2019-07-31"})
-    notice_period_days = fields.Integer(
+    notice_period_days = WholeNumber(
         allow_none=True,
         validate=validate.Range(min=0, max=3650),
         metadata={"description": "Kündigungsfrist in days.", "example": 90},
@@ -58,7 +68,7 @@ class AgreementSchema(ResourceSchema, ClassifiedSchema):
         allow_none=True,
         metadata={"description": "The Steuerungsgruppe that oversees the agreement."},
     )
-    notes = text(10_000)
+    notes = free_text(10_000)
 
 
 class AgreementPatchSchema(MergePatch, AgreementSchema):

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from crm.database import Base
 from crm.http.blueprint import Blueprint
-from crm.http.fields import Timestamp
+from crm.http.fields import Instant, Timestamp
 from crm.http.listing.pages import ListArgs, Page, SortField, envelope, equality_filters, paginate
 from crm.models import Agreement, AuditEvent, Contact, Partner, SteeringGroup
 from crm.models.enums import ActorKind, ApiRole, AuditAction
@@ -98,12 +98,8 @@ class AuditEventListArgs(HistoryArgs):
     resource_id = fields.List(fields.UUID())
     actor = fields.List(fields.String(validate=validate.Length(max=200)))
     data_subject_id = fields.List(fields.UUID())
-    occurred_since = fields.AwareDateTime(
-        metadata={"description": "Events at or after this time (RFC 3339)."}
-    )
-    occurred_before = fields.AwareDateTime(
-        metadata={"description": "Events before this time (RFC 3339)."}
-    )
+    occurred_since = Instant(metadata={"description": "Events at or after this time (RFC 3339)."})
+    occurred_before = Instant(metadata={"description": "Events before this time (RFC 3339)."})
 
 
 AuditEventPageSchema = envelope(AuditEventSchema)

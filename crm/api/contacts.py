@@ -15,6 +15,7 @@ from crm.http.fields import (
     Timestamp,
     email,
     enum,
+    free_text,
     language_code,
     text,
 )
@@ -57,7 +58,7 @@ class ContactSchema(ResourceSchema):
     phone = phone_number()
     mobile = phone_number(metadata={"example": "+49 171 2345678"})
     preferred_language = language_code(allow_none=True)
-    notes = text(10_000)
+    notes = free_text(10_000)
     status = enum(
         ContactStatus,
         nullable=False,

@@ -3,13 +3,22 @@
 import marshmallow as ma
 from marshmallow import fields, post_load, validate
 
-from crm.http.fields import MergePatch, Ref, ResourceSchema, Timestamp, enum, text
+from crm.http.fields import (
+    Instant,
+    MergePatch,
+    Ref,
+    ResourceSchema,
+    Timestamp,
+    enum,
+    free_text,
+    text,
+)
 from crm.http.listing.pages import ListArgs, SortField
 from crm.models import Attendance, Contact, Decision, Partner
 from crm.models.meeting import ActionItemStatus, AttendanceStatus, MeetingStatus
 
 
-class Moment(Timestamp, fields.AwareDateTime):
+class Moment(Timestamp, Instant):
     """A point in time: with an offset when written, in UTC with `Z` when read."""
 
 
@@ -34,7 +43,7 @@ class AttendanceSchema(ma.Schema):
 
 class DecisionSchema(ma.Schema):
     reference = text(50, metadata={"description": "Its number, e.g. `2026/3`."})
-    text = text(
+    text = free_text(
         10_000, required=True, metadata={"example": "Die Steuerungsgruppe wird verstetigt."}
     )
 
@@ -76,7 +85,7 @@ class MeetingSchema(ResourceSchema):
         validate=validate.Length(max=500),
         metadata={"description": "The Beschlüsse in order; replaced as a whole."},
     )
-    notes = text(10_000)
+    notes = free_text(10_000)
 
     @post_load
     def keep_order(self, data, **_kwargs) -> dict:
@@ -106,7 +115,7 @@ class ActionItemSchema(ResourceSchema):
     status = fields.Enum(
         ActionItemStatus, by_value=True, metadata={"description": "`open` when absent."}
     )
-    notes = text(10_000)
+    notes = free_text(10_000)
 
 
 class ActionItemPatchSchema(MergePatch, ActionItemSchema):

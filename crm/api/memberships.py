@@ -8,7 +8,7 @@ from marshmallow import fields
 from sqlalchemy import func
 
 from crm.http.blueprint import Blueprint
-from crm.http.fields import MergePatch, Ref, ResourceSchema, enum, span_end, text
+from crm.http.fields import MergePatch, Ref, ResourceSchema, enum, free_text, span_end
 from crm.http.listing.pages import ListArgs, SortField, envelope, equality_filters, paginate
 from crm.http.listing.rows import AcceptsDumped, RowDump
 from crm.models import Contact, Membership, Partner, SteeringGroup
@@ -49,7 +49,7 @@ class MembershipSchema(AcceptsDumped, ResourceSchema):
             "example": "2018-12-31",
         },
     )
-    notes = text(10_000)
+    notes = free_text(10_000)
 
 
 class MembershipPatchSchema(MergePatch, MembershipSchema):

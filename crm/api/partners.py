@@ -18,6 +18,7 @@ from crm.http.fields import (
     VocabularyCode,
     email,
     enum,
+    free_text,
     language_code,
     phone,
     text,
@@ -90,7 +91,7 @@ class PartnerSchema(AcceptsDumped, ResourceSchema, ClassifiedSchema):
         validate=validate.Length(max=20),
         metadata={"description": "Register numbers and ids in other systems."},
     )
-    notes = text(10_000)
+    notes = free_text(10_000)
 
 
 class PartnerPatchSchema(MergePatch, PartnerSchema):

@@ -8,7 +8,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from crm.http.blueprint import Blueprint
-from crm.http.fields import ClassifiedSchema, MergePatch, Ref, ResourceSchema, enum, span_end, text
+from crm.http.fields import (
+    ClassifiedSchema,
+    MergePatch,
+    Ref,
+    ResourceSchema,
+    enum,
+    free_text,
+    span_end,
+    text,
+)
 from crm.http.listing.pages import (
     SearchableListArgs,
     SortField,
@@ -38,7 +47,7 @@ class SteeringGroupSchema(ResourceSchema, ClassifiedSchema):
         required=True,
         metadata={"description": "Which body it is: see /api/v1/enumerations."},
     )
-    purpose = text(
+    purpose = free_text(
         10_000, metadata={"example": "Steuert die Bildungsangebote für Neuzugewanderte."}
     )
     status = fields.Enum(
@@ -65,7 +74,7 @@ class SteeringGroupSchema(ResourceSchema, ClassifiedSchema):
         allow_none=True,
         metadata={"description": "The Ansprechperson who coordinates it."},
     )
-    notes = text(10_000)
+    notes = free_text(10_000)
 
 
 class SteeringGroupPatchSchema(MergePatch, SteeringGroupSchema):

@@ -12,7 +12,7 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from crm.http.blueprint import Blueprint
-from crm.http.fields import FullMatch, MergePatch, ResourceSchema, text
+from crm.http.fields import FullMatch, MergePatch, ResourceSchema, free_text, text
 from crm.http.listing.pages import SearchableListArgs, SortField, envelope, paginate
 from crm.models import Municipality, PartnerKind, TargetGroup, Topic
 from crm.models.enums import ApiRole
@@ -85,7 +85,7 @@ class VocabularySchema(ResourceSchema):
     )
     label_de = text(200, required=True, metadata={"example": "Berufsorientierung"})
     label_en = text(200, required=True, metadata={"example": "vocational orientation"})
-    description = text(10_000, metadata={"example": "Angebote zur beruflichen Orientierung."})
+    description = free_text(10_000, metadata={"example": "Angebote zur beruflichen Orientierung."})
 
 
 class VocabularyPatchSchema(MergePatch, VocabularySchema):

@@ -2,7 +2,8 @@
 
 Both arrive as `Authorization: Bearer ...`. `authorize` runs before every API request:
 it finds the caller, counts the request against the caller's rate limit, and checks the
-role. `g.actor` names the caller in logs and in the audit trail.
+role; an invalid key or token counts against the client address's limit of failed
+sign-ins (crm.http.rate_limit). `g.actor` names the caller in logs and in the audit trail.
 """
 
 import hashlib
@@ -17,7 +18,11 @@ from sqlalchemy.orm import Session
 from crm.database import db, run
 from crm.errors import Forbidden, InvalidToken, Unauthorized
 from crm.http.oidc import OidcVerifier
-from crm.http.rate_limit import count_request
+from crm.http.rate_limit import (
+    count_failed_sign_in,
+    count_request,
+    refuse_address_after_failed_sign_ins,
+)
 from crm.models import ApiKey
 from crm.models.base import utcnow
 from crm.models.enums import ActorKind, ApiRole
@@ -66,7 +71,12 @@ def revoke_api_key(api_key: ApiKey) -> None:
 
 def authorize(needed: ApiRole) -> None:
     """Before each API request: a valid key or token, with a role that may do what is asked."""
-    caller = _caller()
+    refuse_address_after_failed_sign_ins()
+    try:
+        caller = _caller()
+    except InvalidToken:
+        count_failed_sign_in()
+        raise
     g.actor, g.actor_kind = caller.actor, caller.kind
     count_request(caller.identity)
     if caller.role.rank < needed.rank:
@@ -78,7 +88,7 @@ def _caller() -> Caller:
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("Send an API key or access token as 'Authorization: Bearer ...'.")
-    oidc = current_app.extensions.get("crm.oidc")
+    oidc = current_app.extensions.get("crm.http.oidc")
     if oidc is not None and token.count(".") == 2:
         return _signed_in_person(oidc, token)
     return _key_holder(token)

@@ -6,6 +6,7 @@ the behaviour cannot drift apart.
 """
 
 import http
+import re
 
 import flask_smorest
 import marshmallow as ma
@@ -16,7 +17,7 @@ from webargs.flaskparser import FlaskParser
 
 from crm.database import SAFE_METHODS
 from crm.errors import PROBLEM_JSON, BadRequest, InvalidInput, Problem, UnsupportedMediaType
-from crm.http import idempotency
+from crm.http import idempotency, json_body
 from crm.http.auth import authorize
 from crm.models.enums import ApiRole
 
@@ -54,20 +55,31 @@ class ProblemSchema(ma.Schema):
 
 class StrictParser(FlaskParser):
     """Unknown query parameters and body fields are errors, never silently ignored; so is
-    text with a NUL character, which PostgreSQL cannot store or compare."""
+    text no database can store: with a NUL character (PostgreSQL can neither store nor
+    compare it) or a lone surrogate (no UTF-8 holds it). An operation that takes a JSON
+    body needs one: without, 400; of another type, 415; malformed (crm.http.json_body), 400.
+    """
 
     DEFAULT_UNKNOWN_BY_LOCATION = dict.fromkeys(FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, ma.RAISE)
 
     def load_querystring(self, req, schema):
         for name, value in req.args.items(multi=True):
-            _refuse_nul(value, BadRequest, name)
+            _refuse_unstorable(value, BadRequest, name)
         arguments = super().load_querystring(req, schema)
         _refuse_repeats(req.args, schema, arguments.multiple_keys)
         return arguments
 
-    def _raw_load_json(self, req):
-        data = super()._raw_load_json(req)
-        _refuse_nul(data, InvalidInput)
+    def load_json(self, req, schema):
+        body = req.get_data(cache=True)
+        if not body:
+            raise BadRequest("This operation needs a JSON body.")
+        _require_json_body()
+        try:
+            data = json_body.loads(body)
+        except (ValueError, UnicodeDecodeError) as error:
+            detail = str(error) if isinstance(error, json_body.MalformedJson) else "Not JSON."
+            raise BadRequest(f"The body is malformed: {detail}") from None
+        _refuse_unstorable_text(data, InvalidInput)
         return data
 
 
@@ -83,17 +95,31 @@ def _refuse_repeats(args, schema: ma.Schema, repeatable: set[str]) -> None:
         )
 
 
-def _refuse_nul(data, problem: type[Problem], path: str = "") -> None:
-    if isinstance(data, str) and "\x00" in data:
+def _refuse_unstorable_text(data, problem: type[Problem], path: str = "") -> None:
+    if isinstance(data, str):
+        _refuse_unstorable(data, problem, path)
+    if isinstance(data, list):
+        data = dict(enumerate(data))
+    for key, value in data.items() if isinstance(data, dict) else ():
+        where = f"{path}.{key}" if path else str(key)
+        _refuse_unstorable(str(key), problem, where)
+        _refuse_unstorable_text(value, problem, where)
+
+
+def _refuse_unstorable(text: str, problem: type[Problem], path: str) -> None:
+    if "\x00" in text:
         raise problem(
             "Text must not contain the NUL character (U+0000).",
             errors={path or "_schema": ["Contains the NUL character (U+0000)."]},
         )
-    if isinstance(data, list):
-        data = dict(enumerate(data))
-    for key, value in data.items() if isinstance(data, dict) else ():
-        _refuse_nul(value, problem, f"{path}.{key}" if path else str(key))
+    if LONE_SURROGATE.search(text):
+        raise problem(
+            "Text must be Unicode: a lone surrogate (U+D800 to U+DFFF) is none.",
+            errors={path or "_schema": ["Contains a lone surrogate (U+D800 to U+DFFF)."]},
+        )
 
+
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 IF_MATCH = {
     "in": "header",

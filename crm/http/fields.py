@@ -1,4 +1,10 @@
-"""Schema fields shared by the resources: length-checked text, references by id, vocabularies."""
+"""Schema fields shared by the resources: length-checked text, references by id, vocabularies.
+
+What a field accepts it stores as given, or refuses: text that is a line (names, titles,
+labels) holds no line breaks or other control characters, since it ends up in file
+names, mail subjects and one-line listings; free text (notes, descriptions) may span
+lines. Whole numbers are not rounded, and a point in time must exist in UTC.
+"""
 
 import re
 import uuid
@@ -17,14 +23,51 @@ LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 PHONE_NUMBER = re.compile(r"^\+?[0-9 ()/-]+$")
 
 
+# No control characters (C0, DEL, C1) and no Unicode line or paragraph separators.
+LINE = r"^[^\x00-\x1f\x7f-\x9f\u2028\u2029]*$"
+# Line breaks and tabs, but no other C0 control characters (XLSX and PDF cannot hold them).
+PROSE = r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$"
+
+
 def text(max_length: int, *, required: bool = False, **kwargs) -> fields.String:
-    """A string that is refused, not truncated, when too long; blank means absent."""
+    """One line of text (a name, a title, a label), refused, not truncated, when too long
+    or when it holds a line break or another control character; blank means absent."""
+    return _text(max_length, ONE_LINE, required, kwargs)
+
+
+def free_text(max_length: int, *, required: bool = False, **kwargs) -> fields.String:
+    """Text that may span lines (notes, descriptions); no other control characters."""
+    return _text(max_length, PROSE_ONLY, required, kwargs)
+
+
+def _text(max_length: int, characters: validate.Validator, required: bool, kwargs: dict):
     return fields.String(
         required=required,
         allow_none=not required,
-        validate=validate.Length(min=1 if required else 0, max=max_length),
+        validate=[validate.Length(min=1 if required else 0, max=max_length), characters],
         **kwargs,
     )
+
+
+class WholeNumber(fields.Integer):
+    """An integer, refused when given with a fraction (`1.5`), never rounded."""
+
+    def _validated(self, value):
+        if isinstance(value, float) and not value.is_integer():
+            raise self.make_error("invalid")
+        return super()._validated(value)
+
+
+class Instant(fields.AwareDateTime):
+    """A point in time with an offset; refused when it lies outside the years 1 to 9999 in
+    UTC (`0001-01-01T00:00:00+14:00`), where it could be neither compared nor stored."""
+
+    def _deserialize(self, value, attr, data, **kwargs) -> datetime:
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            return moment.astimezone(UTC)
+        except OverflowError as error:
+            raise ma.ValidationError("Lies outside the years 1 to 9999 in UTC.") from error
 
 
 def optional(field_class: type[fields.Field], **kwargs) -> fields.Field:
@@ -180,6 +223,11 @@ class FullMatch(validate.Regexp):
             raise ma.ValidationError(self._format_error(value))
         return value
 
+
+ONE_LINE = FullMatch(LINE, error="Must be one line, without control characters.")
+PROSE_ONLY = FullMatch(
+    PROSE, error="Must not contain control characters other than line breaks and tabs."
+)
 
 _HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
 # A character of a path, query or fragment that RFC 3986 allows unescaped, or an escape.

@@ -77,6 +77,7 @@ def test_the_map_draws_the_demo_network(map_page, served):
     )
     _screenshot(map_page, served, "drawn")
     assert drawn[0] >= 20 and drawn[1:] == [True, True]
+    assert live.refused_by_the_policy(map_page) == []
 
 
 def test_a_topic_filter_changes_the_nodes(map_page, served):

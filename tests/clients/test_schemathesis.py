@@ -48,12 +48,12 @@ load_all_checks()
 SCHEMATHESIS_CHECKS = {check.__name__: check for check in CHECKS.get_all()}
 # Rules the schema cannot state: a reference to a record that does not exist, a code
 # that is not in a vocabulary, one field required or bounded by another's value, the
-# columns of an uploaded file; an Idempotency-Key used before with another request; and
-# what the uploaded file holds (`errors.file`: a CSV or
-# XLSX, not the random bytes a `format: binary` generator makes).
+# columns of an uploaded file, the parties an agreement needs before it is in force, an
+# Idempotency-Key used before with another request; and what the uploaded file holds
+# (`errors.file`: a CSV or XLSX, not the random bytes a `format: binary` generator makes).
 BEYOND_THE_SCHEMA = re.compile(
     r"^(No .+ has the id |Unknown |Required when |Must not be (before|after) |No column holds "
-    r"|The file has no column |Used before with another )"
+    r"|The file has no column |An agreement in force needs |Used before with another )"
 )
 
 

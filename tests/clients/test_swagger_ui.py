@@ -30,7 +30,8 @@ def chromium(tmp_path_factory):
 
 @pytest.fixture
 def docs(chromium, served, request):
-    chromium.get_log("performance")  # start with an empty request log
+    chromium.get_log("performance")  # start with empty logs
+    chromium.get_log("browser")
     chromium.get(f"{served.base_url}/docs")
     WebDriverWait(chromium, TIMEOUT).until(
         shown.visibility_of_element_located((By.CSS_SELECTOR, LIST_PARTNERS))
@@ -82,3 +83,4 @@ def test_an_authorized_user_runs_a_list_call_and_sees_the_answer(docs, served):
     body = docs.find_element(By.CSS_SELECTOR, f"{LIST_PARTNERS} .live-responses-table .microlight")
     assert status.text.strip() == "200"
     assert '"pagination"' in body.text
+    assert live.refused_by_the_policy(docs) == []

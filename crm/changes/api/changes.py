@@ -9,6 +9,7 @@ from werkzeug.urls import iri_to_uri, urlencode
 from crm.changes.feed import TOKEN_PATTERN, FeedPosition, as_payload, changes_after
 from crm.database import db
 from crm.http.blueprint import Blueprint
+from crm.http.fields import WholeNumber
 
 blp = Blueprint(
     "changes",
@@ -39,7 +40,7 @@ class FeedArgs(ma.Schema):
             "example": "48213-1077",
         },
     )
-    page_size = fields.Integer(load_default=100, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
+    page_size = WholeNumber(load_default=100, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
     resource_type = fields.List(
         fields.String(validate=validate.Length(max=60)),
         metadata={"description": "Only these: `partner`, `steering_group`, `membership`, ..."},

@@ -13,7 +13,7 @@ from crm.changes.webhook_targets import SETTING, RefusedTarget, check_url
 from crm.changes.webhooks import MAX_ATTEMPTS, feed_start, rotate_secret
 from crm.database import db
 from crm.http.blueprint import Blueprint
-from crm.http.fields import MergePatch, ResourceSchema, Timestamp, text, web_address
+from crm.http.fields import ONE_LINE, MergePatch, ResourceSchema, Timestamp, text, web_address
 from crm.http.listing.pages import ListArgs, SortField, envelope, equality_filters, paginate
 from crm.models import WebhookDelivery, WebhookSubscription
 from crm.models.base import utcnow
@@ -124,6 +124,7 @@ class WebhookSchema(ResourceSchema):
     secret = WebhookSecret(
         required=True,
         load_only=True,
+        validate=[validate.Length(min=16, max=200), ONE_LINE],
         metadata={
             "description": "Signs every delivery (Standard Webhooks); write-only, never "
             "shown again. Changed here, it is replaced at once; a rotation keeps the "

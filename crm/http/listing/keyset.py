@@ -18,6 +18,8 @@ from flask import request
 from marshmallow import fields
 from sqlalchemy import ColumnElement
 
+from crm.http import json_body
+from crm.http.fields import LINE, ONE_LINE
 from crm.ordering import SortKeys
 
 IGNORED = ("page", "cursor")
@@ -68,16 +70,18 @@ class CursorField(fields.String):
         super().__init__(
             metadata={
                 "description": "Opaque. `links.next` carries it on deep pages, so that they "
-                "are read as fast as the first; follow the link rather than making one."
+                "are read as fast as the first; follow the link rather than making one.",
+                "pattern": LINE,
             },
             **kwargs,
         )
 
     def _deserialize(self, value, attr, data, **kwargs) -> Cursor | None:
-        """A garbled cursor is ignored like a stale one: the page is read by offset."""
-        token = super()._deserialize(value, attr, data, **kwargs)
+        """A garbled cursor is ignored like a stale one: the page is read by offset. One
+        with control characters is refused, like any other text that is not a line."""
+        token = ONE_LINE(super()._deserialize(value, attr, data, **kwargs))
         try:
-            page, query, values = json.loads(
+            page, query, values = json_body.loads(
                 base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
             )
             if not (isinstance(page, int) and isinstance(query, str) and isinstance(values, list)):

@@ -36,6 +36,7 @@ from sqlalchemy.sql.visitors import InternalTraversal
 from werkzeug.urls import urlencode
 
 from crm.database import db, run
+from crm.http.fields import ONE_LINE, Instant, WholeNumber
 from crm.http.listing.keyset import Cursor, CursorField
 from crm.http.listing.rows import Dumped
 from crm.http.listing.shapes import Shapes
@@ -81,16 +82,16 @@ class ListArgs(ma.Schema):
     """Arguments of every list. Subclasses add the filters of their resource."""
 
     # Bounded so that the offset stays a 64-bit integer in every database.
-    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=2**31 - 1))
-    page_size = fields.Integer(load_default=25, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
-    updated_since = fields.AwareDateTime(
+    page = WholeNumber(load_default=1, validate=validate.Range(min=1, max=2**31 - 1))
+    page_size = WholeNumber(load_default=25, validate=validate.Range(min=1, max=MAX_PAGE_SIZE))
+    updated_since = Instant(
         metadata={"description": "Only records changed at or after this time (RFC 3339)."}
     )
     cursor = CursorField()
 
 
-# PostgreSQL refuses NUL in text: a filter value holding one is bad input, not a 500.
-PRINTABLE = validate.Regexp(r"^[^\x00]*\Z", error="Must not contain NUL characters.")
+# A filter value or search term is one line of text, like the values it is compared with.
+PRINTABLE = ONE_LINE
 
 
 class SearchableListArgs(ListArgs):
