@@ -6,10 +6,10 @@ Revises: f2b6d4a8c035
 Create Date: 2026-11-24 23:20:00
 """
 
+import re
+
 import sqlalchemy as sa
 from alembic import op
-
-from crm.matching.records import mail_domain, website_host
 
 revision = "b4d8f6a2c913"
 down_revision = "f2b6d4a8c035"
@@ -68,3 +68,21 @@ def _fill_lookup_columns() -> None:
                 for i, email, website in rows[start : start + BATCH]
             ],
         )
+
+
+# Frozen copies of crm.matching's functions as they were at this revision, so that this
+# migration computes the same values however that code changes later.
+_MAIL_PROVIDERS = frozenset(
+    "gmail.com googlemail.com web.de gmx.de gmx.net t-online.de outlook.com outlook.de "
+    "hotmail.com hotmail.de yahoo.com yahoo.de icloud.com aol.com freenet.de posteo.de".split()
+)
+
+
+def mail_domain(email: str | None) -> str | None:
+    domain = (email or "").rpartition("@")[2].strip().lower()
+    return domain if domain and domain not in _MAIL_PROVIDERS else None
+
+
+def website_host(url: str | None) -> str | None:
+    host = re.sub(r"^[a-z]+://", "", (url or "").strip().lower()).split("/")[0]
+    return host.removeprefix("www.") or None

@@ -6,10 +6,11 @@ Revises: b4d8f6a2c913
 Create Date: 2026-11-25 01:10:00
 """
 
+import re
+import unicodedata
+
 import sqlalchemy as sa
 from alembic import op
-
-from crm.matching.records import name_sound
 
 revision = "c7e2a9f4b186"
 down_revision = "b4d8f6a2c913"
@@ -40,7 +41,7 @@ def downgrade() -> None:
 
 
 def _fill_family_sound() -> None:
-    """As `crm.models.contact` keeps it from now on: the same function, in Python, a
+    """As `crm.models.contact` kept it at this revision (`name_sound`, frozen below), a
     batch at a time in the order of the ids (memory stays bounded at any size). An
     erased contact's family name is blank, and so is its sound."""
     connection = op.get_bind()
@@ -67,3 +68,55 @@ def _fill_family_sound() -> None:
             update, [{"contact_id": i, "sound": name_sound(name) or None} for i, name in rows]
         )
         rows = connection.execute(batch.where(contacts.c.id > rows[-1].id)).all()
+
+
+# A frozen copy of crm.matching's `name_sound` as it was at this revision, so that this
+# migration computes the same keys however that code changes later (a change of the key
+# comes with a migration of its own).
+_CODES = {
+    **dict.fromkeys("aeijouy", "0"),
+    "b": "1",
+    **dict.fromkeys("fvw", "3"),
+    **dict.fromkeys("gkq", "4"),
+    "l": "5",
+    **dict.fromkeys("mn", "6"),
+    "r": "7",
+    **dict.fromkeys("sz", "8"),
+}
+
+
+def name_sound(name: str) -> str:
+    """The Kölner Phonetik of a whole name, its words joined ("Al-Hassan" as "AlHassan")."""
+    keys = []
+    for word in _fold(re.sub(r"[\s-]+", "", name)).replace("ß", "ss").split():
+        letters = "".join(c for c in word if c.isalpha())
+        raw = "".join(_code(letters, i) for i in range(len(letters)))
+        collapsed = "".join(c for j, c in enumerate(raw) if j == 0 or c != raw[j - 1])
+        key = collapsed[:1] + collapsed[1:].replace("0", "")
+        if key:
+            keys.append(key)
+    return " ".join(keys)
+
+
+def _fold(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _code(word: str, i: int) -> str:
+    letter = word[i]
+    before = word[i - 1] if i else ""
+    after = word[i + 1] if i + 1 < len(word) else ""
+    if letter == "h":
+        return ""
+    if letter == "p":
+        return "3" if after == "h" else "1"
+    if letter in "dt":
+        return "8" if after in ("c", "s", "z") and after else "2"
+    if letter == "c":
+        if i == 0:
+            return "4" if after and after in "ahkloqrux" else "8"
+        return "4" if after and after in "ahkoqux" and before not in ("s", "z") else "8"
+    if letter == "x":
+        return "8" if before and before in "ckq" else "48"
+    return _CODES.get(letter, "")

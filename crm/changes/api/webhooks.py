@@ -104,6 +104,7 @@ class WebhookSecret(fields.String):
         secret = super()._deserialize(value, attr, data, **kwargs)
         if not 16 <= len(secret) <= 200:
             raise ma.ValidationError("Use 16 to 200 characters, best a `whsec_` secret.")
+        ONE_LINE(secret)
         try:
             return standard_secret(secret)
         except ValueError as error:
@@ -124,7 +125,6 @@ class WebhookSchema(ResourceSchema):
     secret = WebhookSecret(
         required=True,
         load_only=True,
-        validate=[validate.Length(min=16, max=200), ONE_LINE],
         metadata={
             "description": "Signs every delivery (Standard Webhooks); write-only, never "
             "shown again. Changed here, it is replaced at once; a rotation keeps the "
