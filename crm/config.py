@@ -26,6 +26,8 @@ def from_environment(instance_path: str | Path) -> dict:
         # Files to import are larger than JSON bodies; only upload endpoints accept them.
         "CRM_MAX_UPLOAD_BYTES": int(os.environ.get("CRM_MAX_UPLOAD_BYTES", 20 * 1024 * 1024)),
         "LOG_LEVEL": os.environ.get("LOG_LEVEL", "INFO"),
+        # The list engine shares one statement per shape of list request (crm.http.listing).
+        "CRM_SHARE_STATEMENTS": os.environ.get("CRM_SHARE_STATEMENTS", "true").lower() != "false",
         "CRM_MUNICIPALITY_NAME": os.environ.get("CRM_MUNICIPALITY_NAME", "Musterkreis"),
         **exports.from_environment(instance_path),
         **privacy.from_environment(),

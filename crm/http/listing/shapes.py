@@ -7,11 +7,17 @@ statement is built once per form, its values bound as named parameters (`v0`, `v
 and a request binds its own values to those names. The values are matched by their
 position in SQLAlchemy's cache key, which is the same for every element of one form: the
 correspondence SQLAlchemy's own statement cache relies on.
+
+This reads SQLAlchemy's private cache keys (`_generate_cache_key`) and rewrites statements
+with `replacement_traverse`: re-check both on every SQLAlchemy upgrade (the version is
+bounded in pyproject.toml). `CRM_SHARE_STATEMENTS=false` turns the sharing off (every
+request builds its own statement), to rule it out when a list answers strangely.
 """
 
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
+from flask import current_app
 from sqlalchemy import ClauseElement, bindparam
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.visitors import replacement_traverse
@@ -36,6 +42,8 @@ class Shapes(Generic[Built]):
         """`build(parts)` as built for the first parts of this shape, their values bound
         as names, and the values of `parts` by those names. `form` is what else shapes
         what is built (the sort's direction, say)."""
+        if not current_app.config.get("CRM_SHARE_STATEMENTS", True):
+            return build(parts), {}
         keys = [element._generate_cache_key() for group in parts.values() for element in group]
         if any(key is None for key in keys) or not _hashable(form):
             return build(parts), {}  # not cacheable: built for this request alone
