@@ -1,121 +1,205 @@
-"""PDF: a title page with the municipality's name, then each section as a table whose
-header row repeats on every page it runs onto.
+"""PDF: the report's title block, then its sections one after the other (a section starts a
+page only when the page is full), each with its chart, if it has one, above its table,
+whose header row repeats on every page it runs onto.
 
-fpdf2 with its built-in Helvetica needs no system library and no font file; it covers
-Windows-1252 (German, most of Western Europe). Other letters are shown by their base
-letter where there is one (ł -> l), else as "?". Rows are laid out by hand, measuring
-text with the font's width table: fpdf2's own table layout is too slow for 1,000 rows.
+Names in a register of migrant organisations come in every script, so the fonts are
+embedded: Noto Sans (Latin with every diacritic, Cyrillic, Greek), with Noto Sans Arabic
+(Arabic, Persian) and Noto Sans Ethiopic (Tigrinya, Amharic) as fallbacks, shipped in
+`fonts/` with their licence (OFL). Text in a fallback font or right to left is shaped by
+HarfBuzz (uharfbuzz) through fpdf2's own cell layout; everything else, nearly every cell,
+takes a fast path: rows are laid out by hand, measuring text with the font's width table,
+since fpdf2's own table layout is too slow for 1,000 rows.
+
+A section whose first `Section.block_columns` columns describe a record with several
+rows (a partner and its contacts) is laid out as a directory: one block per record, its
+details in a line, and the rest of its rows as a table beneath.
 """
 
-import unicodedata
+import copy
+from functools import cache
+from pathlib import Path
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
+from fpdf.fonts import TTFFont
 
 from crm.reports.report import Column, Progress, Report, Section, as_text, rows_of
 
-FONT = "Helvetica"
+FONT_FOLDER = Path(__file__).parent / "fonts"
+FONT = "NotoSans"
+FALLBACK_FONTS = ("NotoSansArabic", "NotoSansEthiopic")
 FONT_SIZE = 8
-LINE_HEIGHT = 3.6
+LINE_HEIGHT = 3.8
 PADDING = 1.0
 HEADER_FILL = (225, 225, 225)
-NO_BASE_LETTER = str.maketrans({"Ł": "L", "ł": "l", "\u0131": "i", "Đ": "D", "đ": "d", "ẞ": "SS"})
+BLOCK_FILL = (242, 242, 242)
+# Room a section needs below its title to start on the page: the header row and a row.
+SECTION_START_ROOM = 30
+CHART_HEIGHT = 62
 
 
 def render_pdf(report: Report, *, progress: Progress | None = None, **_options) -> bytes:
     document = _Document(report)
-    document.title_page()
+    document.title_block()
     for section in report.sections:
         document.section(section, progress)
     return bytes(document.output())
 
 
-def printable(text: str) -> str:
-    """`text` in the characters the built-in font has."""
-    try:
-        text.encode("cp1252")
-        return text
-    except UnicodeEncodeError:
-        text = unicodedata.normalize("NFC", text).translate(NO_BASE_LETTER)
-        return "".join(_printable_character(c) for c in text)
+@cache
+def _font_templates() -> dict[str, TTFFont]:
+    """The fonts, read once per process (reading them takes longer than a report)."""
+    template = FPDF()
+    for family in (FONT, *FALLBACK_FONTS):
+        template.add_font(family, "", FONT_FOLDER / f"{family}-Regular.ttf")
+        template.add_font(family, "B", FONT_FOLDER / f"{family}-Bold.ttf")
+    return template.fonts
 
 
-def _printable_character(character: str) -> str:
-    for candidate in (character, unicodedata.normalize("NFKD", character)[:1]):
-        try:
-            candidate.encode("cp1252")
-            return candidate
-        except UnicodeEncodeError:
-            continue
-    return "?"
+def _font_copy(template: TTFFont) -> TTFFont:
+    """A font for one document, which embeds the subset of the glyphs it used: its
+    measurements shared with the template, its font file opened anew (lazily), since
+    fpdf2 cuts the subset out of the file in place."""
+    font = copy.deepcopy(template)
+    font.ttfont = TTFont(template.ttffile, recalcTimestamp=False, lazy=True)
+    return font
+
+
+@cache
+def _main_font_characters() -> frozenset[str]:
+    """The characters the fast path may draw: those of the main font, none of them right
+    to left (Noto Sans has no Arabic or Hebrew letters)."""
+    return frozenset(chr(code) for code in _font_templates()[FONT.lower()].cmap)
 
 
 class _Document(FPDF):
     def __init__(self, report: Report):
         super().__init__(orientation="landscape", unit="mm", format="A4")
-        self.core_fonts_encoding = "windows-1252"
+        self.fonts.update({key: _font_copy(font) for key, font in _font_templates().items()})
+        self.set_fallback_fonts(FALLBACK_FONTS)
+        self.set_text_shaping(True)
+        self.simple_characters = _main_font_characters()
         self.report = report
         self.set_margins(12, 12, 12)
         self.set_auto_page_break(False, margin=14)
-        self.set_title(printable(report.title))
-        self.set_author(printable(report.municipality))
+        self.set_title(report.title)
+        self.set_author(report.municipality)
         self.set_creator("Kooperationspartner-CRM")
 
     def footer(self) -> None:
-        if self.page_no() == 1:
-            return
         self.set_y(-10)
         self.set_font(FONT, size=7)
         caption = f"{self.report.municipality} · {self.report.title}"
-        self.cell(0, 4, printable(caption), align="L")
+        if self.report.subtitle:
+            caption += f" · {self.report.subtitle}"
+        self.cell(0, 4, caption, align="L")
         self.set_x(self.l_margin)
         self.cell(0, 4, f"Seite {self.page_no()} von {{nb}}", align="R")
 
-    def texts(self, texts: list[tuple[float, float, str]]) -> None:
-        """Strings at their places, as one drawing operation: what `text()` does for each,
-        without its per-call overhead (fpdf2 has no public way to batch them)."""
-        if not texts:
-            return
-        if not self.current_font_is_set_on_page:
-            self._out(self._set_font_for_page(self.current_font, self.font_size_pt))
-        k, height, font = self.k, self.h, self.current_font
-        self._out(
-            " ".join(
-                f"BT {x * k:.2f} {(height - y) * k:.2f} Td "
-                f"{font.encode_text(self.normalize_text(text))} ET"
-                for x, y, text in texts
-            )
-        )
+    def is_simple(self, text: str) -> bool:
+        return set(text) <= self.simple_characters
 
-    def title_page(self) -> None:
+    def texts(self, texts: list[tuple[float, float, str]]) -> None:
+        """Strings at their places (x, baseline): the simple ones as one drawing operation,
+        what `text()` does for each without its per-call overhead (fpdf2 has no public
+        way to batch them); the others shaped, with fallback fonts, by `cell()`."""
+        simple = [(x, y, text) for x, y, text in texts if self.is_simple(text)]
+        if simple:
+            if not self.current_font_is_set_on_page:
+                self._out(self._set_font_for_page(self.current_font, self.font_size_pt))
+            k, height, font = self.k, self.h, self.current_font
+            self._out(
+                " ".join(
+                    f"BT {x * k:.2f} {(height - y) * k:.2f} Td {font.encode_text(text)} ET"
+                    for x, y, text in simple
+                )
+            )
+        for x, y, text in texts:
+            if not self.is_simple(text):
+                self.set_xy(x - self.c_margin, y - 0.5 * LINE_HEIGHT - 0.3 * self.font_size)
+                self.cell(None, LINE_HEIGHT, text)
+
+    def room(self) -> float:
+        return self.h - self.b_margin - self.get_y()
+
+    def title_block(self) -> None:
         report = self.report
         self.add_page()
-        self.set_y(50)
-        self._line(report.municipality, 16, "")
-        self._line(report.title, 24, "B", gap=4)
+        self._line(report.municipality, 11, "")
+        self._line(report.title, 18, "B", gap=1)
         if report.subtitle:
-            self._line(report.subtitle, 16, "")
-        self.ln(10)
-        for parameter in report.parameters:
-            self._line(f"{parameter.label}: {as_text(parameter.value)}", 11, "")
-        self._line(f"Erstellt am {as_text(report.generated_at)}", 11, "")
+            self._line(report.subtitle, 13, "")
+        facts = [f"{p.label}: {as_text(p.value)}" for p in report.parameters]
+        facts.append(f"Erstellt am {as_text(report.generated_at)}")
+        self._line(" · ".join(facts), 9, "", gap=4)
 
-    def _line(self, text: str, size: int, style: str, gap: float = 2) -> None:
+    def _line(self, text: str, size: int, style: str, gap: float = 1) -> None:
         self.set_font(FONT, style, size)
-        self.multi_cell(0, size * 0.5, printable(text), new_x="LMARGIN", new_y="NEXT")
+        self.multi_cell(0, size * 0.45, text, new_x="LMARGIN", new_y="NEXT")
         self.ln(gap)
 
     def section(self, section: Section, progress: Progress | None) -> None:
-        self.add_page()
-        self.set_font(FONT, "B", 13)
-        self.cell(0, 8, printable(section.title), new_x="LMARGIN", new_y="NEXT")
+        from crm.reports.charts import chart_of  # matplotlib loads only when drawn
+
+        chart = chart_of(section)
+        needed = 8 + (CHART_HEIGHT if chart else 0) + (SECTION_START_ROOM if section.rows else 6)
+        if self.room() < needed:
+            self.add_page()
+        else:
+            self.ln(3)
+        self.set_font(FONT, "B", 12)
+        self.cell(0, 7, section.title, new_x="LMARGIN", new_y="NEXT")
+        if not section.rows:
+            self.set_font(FONT, "", 9)
+            self.cell(0, 5, "Keine Einträge.", new_x="LMARGIN", new_y="NEXT")
+            return
+        if chart:
+            self.image(chart, x=self.l_margin, h=CHART_HEIGHT - 4)
+            self.ln(2)
+        if section.block_columns:
+            self._blocks(section, progress)
+            return
         table = _Table(self, section.columns)
         table.header()
-        if not section.rows:
-            self.set_font(FONT, "", FONT_SIZE)
-            self.cell(0, 6, "Keine Einträge.", new_x="LMARGIN", new_y="NEXT")
         for row in rows_of(section, progress):
-            table.row([printable(as_text(value)) for value in row])
+            table.row([as_text(value) for value in row])
         table.close()
+
+    def _blocks(self, section: Section, progress: Progress | None) -> None:
+        """One block per record: its first column as a heading, its other leading columns
+        in a line beneath, then its rows' remaining columns as a table."""
+        leading = section.block_columns
+        table = _Table(self, section.columns[leading:])
+        current = None
+        for row in rows_of(section, progress):
+            if row[:leading] != current:
+                if current is not None:
+                    table.close()
+                    self.ln(2)
+                current = row[:leading]
+                self._block_heading(section.columns[:leading], current)
+                table.header()
+            if any(value is not None for value in row[leading:]):
+                table.row([as_text(value) for value in row[leading:]])
+        if current is not None:
+            table.close()
+
+    def _block_heading(self, columns: list[Column], values: tuple) -> None:
+        name, *details = [as_text(v) for v in values]
+        facts = " · ".join(
+            f"{column.title}: {text}"
+            for column, text in zip(columns[1:], details, strict=True)
+            if text
+        )
+        if self.room() < 24:
+            self.add_page()
+        self.set_fill_color(*BLOCK_FILL)
+        self.set_font(FONT, "B", 10)
+        self.multi_cell(0, 5.5, name, fill=True, new_x="LMARGIN", new_y="NEXT")
+        if facts:
+            self.set_font(FONT, "", FONT_SIZE)
+            self.multi_cell(0, LINE_HEIGHT, facts, new_x="LMARGIN", new_y="NEXT")
+        self.ln(1)
 
 
 class _Table:
@@ -135,7 +219,7 @@ class _Table:
     def header(self) -> None:
         self.top = self.document.get_y()
         self.document.set_font(FONT, "B", FONT_SIZE)
-        titles = [printable(column.title) for column in self.columns]
+        titles = [column.title for column in self.columns]
         self._draw([self._wrap(t, w) for t, w in zip(titles, self.widths, strict=True)], fill=True)
         self.document.set_font(FONT, "", FONT_SIZE)
 
@@ -145,7 +229,7 @@ class _Table:
             self._new_page()
         # A row taller than a page continues on the next one.
         while not self._fits(self._height(cells)):
-            lines = max(1, int((self._room() - 2 * PADDING) / LINE_HEIGHT))
+            lines = max(1, int((self.document.room() - 2 * PADDING) / LINE_HEIGHT))
             self._draw([cell[:lines] for cell in cells])
             cells = [cell[lines:] for cell in cells]
             self._new_page()
@@ -168,14 +252,11 @@ class _Table:
     def _height(self, cells: list[list[str]]) -> float:
         return max(len(lines) for lines in cells) * LINE_HEIGHT + 2 * PADDING
 
-    def _room(self) -> float:
-        return self.document.h - self.document.b_margin - self.document.get_y()
-
     def _page_room(self) -> float:
         return self.document.h - self.document.b_margin - self.document.t_margin - 12
 
     def _fits(self, height: float) -> bool:
-        return height <= self._room()
+        return height <= self.document.room()
 
     def _draw(self, cells: list[list[str]], fill: bool = False) -> None:
         document = self.document
@@ -197,7 +278,8 @@ class _Table:
         document.set_xy(self.left, y + height)
 
     def _wrap(self, text: str, width: float) -> list[str]:
-        """Lines of `text` that fit `width`, broken at spaces, or inside a word too long."""
+        """Lines of `text` that fit `width`, broken at spaces (after a hyphen or slash too),
+        or inside a word only when the word alone is wider than the column."""
         room, space = width - 2 * PADDING, self._measure(" ")
         lines: list[str] = []
         for paragraph in text.split("\n"):
@@ -230,10 +312,14 @@ class _Table:
         return pieces
 
     def _measure(self, text: str) -> float:
-        font = self.document.current_font
+        document = self.document
+        font = document.current_font
         key = (font.fontkey, text)
         width = self._measured.get(key)
         if width is None:
-            encoded = text.encode("cp1252").decode("latin-1")
-            width = self._measured[key] = sum(map(font.cw.__getitem__, encoded)) / 1000
-        return width * self.document.font_size
+            if document.is_simple(text):
+                width = sum(font.cw[ord(c)] for c in text) / 1000
+            else:
+                width = document.get_string_width(text) / document.font_size
+            self._measured[key] = width
+        return width * document.font_size
