@@ -8,6 +8,7 @@ Imported only when a PDF is drawn (matplotlib takes a while to load), with the A
 import io
 import math
 from collections.abc import Callable
+from textwrap import fill
 
 import matplotlib
 
@@ -20,21 +21,25 @@ from crm.reports.report import Section, as_text
 
 SECTOR_COLOURS = {"internal": "#1f77b4", "external": "#ff7f0e"}
 ATTENDANCE_COLOURS = ("#2ca02c", "#bcbd22", "#d62728", "#c7c7c7")
-SIZE_INCHES = (10.5, 2.4)
+HEIGHT_INCHES = 2.0
+# The attendance axis has room for this many meetings at least, so one is no wall.
+MEETINGS_ON_THE_AXIS = 8
 DOTS_PER_INCH = 130
 
 
-def chart_of(section: Section) -> io.BytesIO | None:
-    """The section's chart as PNG, or None."""
-    draw = CHARTS.get(section.key)
-    if draw is None or not section.rows:
-        return None
-    figure = Figure(figsize=SIZE_INCHES, layout="constrained")
-    draw(figure, section)
+def has_chart(section: Section) -> bool:
+    return section.key in CHARTS and bool(section.rows)
+
+
+def chart_of(section: Section, width_inches: float) -> tuple[io.BytesIO, float]:
+    """The section's chart as PNG `width_inches` wide, and its height by its width."""
+    figure = Figure(figsize=(width_inches, HEIGHT_INCHES), layout="constrained")
+    CHARTS[section.key](figure, section)
     picture = io.BytesIO()
     figure.savefig(picture, format="png", dpi=DOTS_PER_INCH)
     picture.seek(0)
-    return picture
+    width, height = figure.get_size_inches()
+    return picture, height / width
 
 
 def _members_by_kind(figure: Figure, section: Section) -> None:
@@ -54,8 +59,9 @@ def _members_by_kind(figure: Figure, section: Section) -> None:
     axes.invert_yaxis()
     axes.xaxis.get_major_locator().set_params(integer=True)
     axes.set_xlabel("Mitglieder")
-    axes.legend(loc="lower right", fontsize=8)
-    axes.tick_params(labelsize=8)
+    axes.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=7)
+    axes.tick_params(labelsize=7)
+    figure.set_size_inches(figure.get_size_inches()[0], 0.6 + 0.22 * len(kinds))
 
 
 def _attendance_per_meeting(figure: Figure, section: Section) -> None:
@@ -71,6 +77,8 @@ def _attendance_per_meeting(figure: Figure, section: Section) -> None:
         title = section.columns[columns.index(key)].title
         axes.bar(labels[: len(held)], values, bottom=bottom, color=colour, label=title)
         bottom = [b + v for b, v in zip(bottom, values, strict=True)]
+    axes.set_xlim(-0.5, max(len(held), MEETINGS_ON_THE_AXIS) - 0.5)
+    figure.set_size_inches(figure.get_size_inches()[0], 1.5)
     axes.yaxis.get_major_locator().set_params(integer=True)
     axes.set_ylabel("Mitglieder")
     axes.legend(loc="upper left", bbox_to_anchor=(1, 1), fontsize=8)
@@ -82,17 +90,16 @@ def _coverage_heat_map(figure: Figure, section: Section) -> None:
     topics = [row[0].label for row in section.rows]
     groups = [column.title for column in section.columns[1:]]
     matrix = [list(row[1:]) for row in section.rows]
-    figure.set_size_inches(SIZE_INCHES[0], max(2.0, 0.9 + 0.22 * len(topics)))
+    figure.set_size_inches(figure.get_size_inches()[0], 0.9 + 0.2 * len(topics))
     axes = figure.subplots()
-    image = axes.imshow(matrix, cmap="Blues", aspect="auto", vmin=0)
-    axes.set_xticks(range(len(groups)), groups, fontsize=7)
+    axes.imshow(matrix, cmap="Blues", aspect="auto", vmin=0)
+    axes.set_xticks(range(len(groups)), [fill(g, 18) for g in groups], fontsize=6)
     axes.set_yticks(range(len(topics)), topics, fontsize=7)
     top = max(max(line) for line in matrix) or 1
     for y, line in enumerate(matrix):
         for x, count in enumerate(line):
             colour = "white" if count > top / 2 else "black"
             axes.text(x, y, str(count), ha="center", va="center", fontsize=7, color=colour)
-    figure.colorbar(image, ax=axes, label="Mitglieder")
 
 
 def _network(figure: Figure, section: Section) -> None:
@@ -100,7 +107,7 @@ def _network(figure: Figure, section: Section) -> None:
     lines between members that are parties to the same agreements in force."""
     sector = {row[0]: row[2] for row in section.rows}
     numbers = list(sector)
-    figure.set_size_inches(SIZE_INCHES[0], 3.4)
+    figure.set_size_inches(figure.get_size_inches()[0], 2.6)
     axes = figure.subplots()
     axes.set_axis_off()
     angle = {number: 2 * math.pi * n / len(numbers) for n, number in enumerate(numbers)}

@@ -102,7 +102,7 @@ def _member_list(members: list) -> Section:
         "Aktuelle Mitglieder",
         [
             MEMBER,
-            Column("kind", "Art", Kind.coded),
+            Column("kind", "Art", Kind.coded, width=2),
             Column("sector", "Bereich", Kind.coded),
             ROLE,
             Column("since", "Mitglied seit", Kind.date),

@@ -17,6 +17,7 @@ details in a line, and the rest of its rows as a table beneath.
 
 import copy
 from functools import cache
+from itertools import groupby
 from pathlib import Path
 
 from fontTools.ttLib import TTFont
@@ -29,13 +30,15 @@ FONT_FOLDER = Path(__file__).parent / "fonts"
 FONT = "NotoSans"
 FALLBACK_FONTS = ("NotoSansArabic", "NotoSansEthiopic")
 FONT_SIZE = 8
-LINE_HEIGHT = 3.8
-PADDING = 1.0
+LINE_HEIGHT = 3.6
+PADDING = 0.8
 HEADER_FILL = (225, 225, 225)
 BLOCK_FILL = (242, 242, 242)
 # Room a section needs below its title to start on the page: the header row and a row.
 SECTION_START_ROOM = 30
-CHART_HEIGHT = 62
+# A table of this many columns or fewer goes beside its chart, else beneath it.
+COLUMNS_BESIDE_A_CHART = 5
+MM_PER_INCH = 25.4
 
 
 def render_pdf(report: Report, *, progress: Progress | None = None, **_options) -> bytes:
@@ -79,6 +82,7 @@ class _Document(FPDF):
         self.set_fallback_fonts(FALLBACK_FONTS)
         self.set_text_shaping(True)
         self.simple_characters = _main_font_characters()
+        self._measured: dict[tuple[str, str], float] = {}
         self.report = report
         self.set_margins(12, 12, 12)
         self.set_auto_page_break(False, margin=14)
@@ -87,14 +91,16 @@ class _Document(FPDF):
         self.set_creator("Kooperationspartner-CRM")
 
     def footer(self) -> None:
-        self.set_y(-10)
         self.set_font(FONT, size=7)
         caption = f"{self.report.municipality} · {self.report.title}"
         if self.report.subtitle:
             caption += f" · {self.report.subtitle}"
-        self.cell(0, 4, caption, align="L")
-        self.set_x(self.l_margin)
+        self.texts([(self.l_margin, self.h - 7, caption)])
+        # Simple text, unshaped: the page count is filled in when the file is written.
+        self.set_text_shaping(False)
+        self.set_xy(self.l_margin, self.h - 10)
         self.cell(0, 4, f"Seite {self.page_no()} von {{nb}}", align="R")
+        self.set_text_shaping(True)
 
     def is_simple(self, text: str) -> bool:
         return set(text) <= self.simple_characters
@@ -139,10 +145,16 @@ class _Document(FPDF):
         self.ln(gap)
 
     def section(self, section: Section, progress: Progress | None) -> None:
-        from crm.reports.charts import chart_of  # matplotlib loads only when drawn
+        """Title, then the chart above the table, or beside it when the table is narrow."""
+        from crm.reports.charts import chart_of, has_chart  # matplotlib: only when drawn
 
-        chart = chart_of(section)
-        needed = 8 + (CHART_HEIGHT if chart else 0) + (SECTION_START_ROOM if section.rows else 6)
+        width = self.w - self.l_margin - self.r_margin
+        beside = len(section.columns) <= COLUMNS_BESIDE_A_CHART and not section.block_columns
+        chart_width = width / 2 if beside else width
+        chart = has_chart(section) and chart_of(section, chart_width / MM_PER_INCH)
+        chart_height = chart[1] * chart_width if chart else 0
+        table_start = SECTION_START_ROOM if section.rows else 6
+        needed = 8 + (max(chart_height, table_start) if beside else chart_height + table_start)
         if self.room() < needed:
             self.add_page()
         else:
@@ -153,35 +165,46 @@ class _Document(FPDF):
             self.set_font(FONT, "", 9)
             self.cell(0, 5, "Keine Einträge.", new_x="LMARGIN", new_y="NEXT")
             return
+        top, chart_bottom = self.get_y(), self.get_y()
         if chart:
-            self.image(chart, x=self.l_margin, h=CHART_HEIGHT - 4)
-            self.ln(2)
+            x = self.l_margin + (width - chart_width)
+            self.image(chart[0], x=x, y=top, w=chart_width)
+            chart_bottom = top + chart_height
+            if not beside:
+                self.set_y(chart_bottom + 2)
         if section.block_columns:
             self._blocks(section, progress)
             return
-        table = _Table(self, section.columns)
+        right = self.l_margin + width / 2 - 3 if chart and beside else None
+        texts = [[as_text(value) for value in row] for row in section.rows]
+        table = _Table(self, section.columns, right=right, texts=texts)
         table.header()
         for row in rows_of(section, progress):
             table.row([as_text(value) for value in row])
         table.close()
+        if self.page_no() == table.first_page and self.get_y() < chart_bottom:
+            self.set_y(chart_bottom)
 
     def _blocks(self, section: Section, progress: Progress | None) -> None:
         """One block per record: its first column as a heading, its other leading columns
-        in a line beneath, then its rows' remaining columns as a table."""
-        leading = section.block_columns
-        table = _Table(self, section.columns[leading:])
-        current = None
-        for row in rows_of(section, progress):
-            if row[:leading] != current:
-                if current is not None:
-                    table.close()
-                    self.ln(2)
-                current = row[:leading]
-                self._block_heading(section.columns[:leading], current)
-                table.header()
-            if any(value is not None for value in row[leading:]):
-                table.row([as_text(value) for value in row[leading:]])
-        if current is not None:
+        in a line beneath, then its rows' remaining columns as a table (a line saying
+        there are none when its rows hold nothing there)."""
+        leading, columns = section.block_columns, section.columns
+        entries = [[as_text(value) for value in row[leading:]] for row in section.rows]
+        table = _Table(self, columns[leading:], texts=entries)
+        rows = zip(rows_of(section, progress), entries, strict=True)
+        for number, (record, block) in enumerate(groupby(rows, key=lambda r: r[0][:leading])):
+            if number:
+                self.ln(2)
+            self._block_heading(columns[:leading], record)
+            filled = [texts for _, texts in block if any(texts)]
+            if not filled:
+                self.set_font(FONT, "", FONT_SIZE)
+                self._paragraph([f"{columns[leading].title}: keine"])
+                continue
+            table.header()
+            for texts in filled:
+                table.row(texts)
             table.close()
 
     def _block_heading(self, columns: list[Column], values: tuple) -> None:
@@ -193,38 +216,135 @@ class _Document(FPDF):
         )
         if self.room() < 24:
             self.add_page()
-        self.set_fill_color(*BLOCK_FILL)
-        self.set_font(FONT, "B", 10)
-        self.multi_cell(0, 5.5, name, fill=True, new_x="LMARGIN", new_y="NEXT")
+        width = self.w - self.l_margin - self.r_margin
+        self.set_font(FONT, "B", FONT_SIZE + 1)
+        self._paragraph(self.wrap(name, width), fill=BLOCK_FILL)
         if facts:
             self.set_font(FONT, "", FONT_SIZE)
-            self.multi_cell(0, LINE_HEIGHT, facts, new_x="LMARGIN", new_y="NEXT")
+            self._paragraph(self.wrap(facts, width))
         self.ln(1)
+
+    def _paragraph(self, lines: list[str], fill: tuple | None = None) -> None:
+        """Lines of the current font, each a line height, on a background if given."""
+        top = self.get_y()
+        height = len(lines) * LINE_HEIGHT + 2 * PADDING
+        if fill:
+            self.set_fill_color(*fill)
+            self.rect(self.l_margin, top, self.w - self.l_margin - self.r_margin, height, "F")
+            self.set_fill_color(0)
+        baseline = top + PADDING + 0.78 * LINE_HEIGHT
+        self.texts(
+            [
+                (self.l_margin + PADDING, baseline + n * LINE_HEIGHT, line)
+                for n, line in enumerate(lines)
+            ]
+        )
+        self.set_xy(self.l_margin, top + height)
+
+    def longest_word(self, text: str) -> float:
+        return max((self._measure(word) for word in text.split()), default=0.0)
+
+    def wrap(self, text: str, width: float) -> list[str]:
+        """Lines of `text` that fit `width`, broken at spaces (after a hyphen or slash too),
+        or inside a word only when the word alone is wider than the column."""
+        room, space = width - 2 * PADDING, self._measure(" ")
+        lines: list[str] = []
+        for paragraph in text.split("\n"):
+            line, line_width = "", 0.0
+            for word in paragraph.split(" "):
+                word_width = self._measure(word)
+                if line and line_width + space + word_width <= room:
+                    line, line_width = f"{line} {word}", line_width + space + word_width
+                    continue
+                if line:
+                    lines.append(line)
+                line, line_width = word, word_width
+                if line_width > room:
+                    *pieces, line = self._break_word(word, room)
+                    lines.extend(pieces)
+                    line_width = self._measure(line)
+            lines.append(line)
+        return lines
+
+    def _break_word(self, word: str, room: float) -> list[str]:
+        """A word too long for its column, in pieces that fit (at least a letter each)."""
+        pieces, start, used = [], 0, 0.0
+        for index, character in enumerate(word):
+            width = self._measure(character)
+            if used + width > room and index > start:
+                pieces.append(word[start:index])
+                start, used = index, 0.0
+            used += width
+        pieces.append(word[start:])
+        return pieces
+
+    def _measure(self, text: str) -> float:
+        font = self.current_font
+        key = (font.fontkey, text)
+        width = self._measured.get(key)
+        if width is None:
+            if self.is_simple(text):
+                width = sum(font.cw[ord(c)] for c in text) / 1000
+            else:
+                width = self.get_string_width(text) / self.font_size
+            self._measured[key] = width
+        return width * self.font_size
 
 
 class _Table:
     """A table drawn row by row: text, a rule under each row, and the column rules of a
     page drawn once when the page is full (far fewer drawing operations than boxes)."""
 
-    def __init__(self, document: _Document, columns: list[Column]):
+    def __init__(
+        self,
+        document: _Document,
+        columns: list[Column],
+        right: float | None = None,
+        texts: list[list[str]] = (),
+    ):
         self.document = document
         self.columns = columns
-        total = sum(column.width for column in columns)
+        self.first_page = document.page_no()
         self.left = document.l_margin
-        self.right = document.w - document.r_margin
-        self.widths = [(self.right - self.left) * column.width / total for column in columns]
+        self.right = right or document.w - document.r_margin
+        self.widths = self._widths(texts)
         self.top = document.get_y()
-        self._measured: dict[tuple[str, str], float] = {}
+
+    def _widths(self, texts: list[list[str]]) -> list[float]:
+        """The columns' shares of the width, each at least as wide as its longest word
+        (title or cell), so that no word is broken while the words fit side by side."""
+        document, room = self.document, self.right - self.left
+        document.set_font(FONT, "B", FONT_SIZE)
+        longest = [document.longest_word(column.title) for column in self.columns]
+        document.set_font(FONT, "", FONT_SIZE)
+        for row in texts:
+            longest = [max(w, document.longest_word(t)) for w, t in zip(longest, row, strict=True)]
+        least = [width + 2 * PADDING + 0.5 for width in longest]
+        weights = [column.width for column in self.columns]
+        widths = [room * weight / sum(weights) for weight in weights]
+        if sum(least) > room:
+            return widths  # Too many columns for their words: some words are broken.
+        fixed: set[int] = set()
+        while narrow := {n for n, w in enumerate(widths) if n not in fixed and w < least[n]}:
+            fixed |= narrow
+            rest = room - sum(least[n] for n in fixed)
+            free = sum(w for n, w in enumerate(weights) if n not in fixed)
+            widths = [least[n] if n in fixed else rest * w / free for n, w in enumerate(weights)]
+        return widths
 
     def header(self) -> None:
         self.top = self.document.get_y()
         self.document.set_font(FONT, "B", FONT_SIZE)
         titles = [column.title for column in self.columns]
-        self._draw([self._wrap(t, w) for t, w in zip(titles, self.widths, strict=True)], fill=True)
+        self._draw(
+            [self.document.wrap(t, w) for t, w in zip(titles, self.widths, strict=True)], fill=True
+        )
         self.document.set_font(FONT, "", FONT_SIZE)
 
     def row(self, texts: list[str]) -> None:
-        cells = [self._wrap(text, width) for text, width in zip(texts, self.widths, strict=True)]
+        cells = [
+            self.document.wrap(text, width) for text, width in zip(texts, self.widths, strict=True)
+        ]
         if not self._fits(self._height(cells)) and self._height(cells) <= self._page_room():
             self._new_page()
         # A row taller than a page continues on the next one.
@@ -276,50 +396,3 @@ class _Table:
         document.texts(texts)
         document.line(self.left, y + height, self.right, y + height)
         document.set_xy(self.left, y + height)
-
-    def _wrap(self, text: str, width: float) -> list[str]:
-        """Lines of `text` that fit `width`, broken at spaces (after a hyphen or slash too),
-        or inside a word only when the word alone is wider than the column."""
-        room, space = width - 2 * PADDING, self._measure(" ")
-        lines: list[str] = []
-        for paragraph in text.split("\n"):
-            line, line_width = "", 0.0
-            for word in paragraph.split(" "):
-                word_width = self._measure(word)
-                if line and line_width + space + word_width <= room:
-                    line, line_width = f"{line} {word}", line_width + space + word_width
-                    continue
-                if line:
-                    lines.append(line)
-                line, line_width = word, word_width
-                if line_width > room:
-                    *pieces, line = self._break(word, room)
-                    lines.extend(pieces)
-                    line_width = self._measure(line)
-            lines.append(line)
-        return lines
-
-    def _break(self, word: str, room: float) -> list[str]:
-        """A word too long for its column, in pieces that fit (at least a letter each)."""
-        pieces, start, used = [], 0, 0.0
-        for index, character in enumerate(word):
-            width = self._measure(character)
-            if used + width > room and index > start:
-                pieces.append(word[start:index])
-                start, used = index, 0.0
-            used += width
-        pieces.append(word[start:])
-        return pieces
-
-    def _measure(self, text: str) -> float:
-        document = self.document
-        font = document.current_font
-        key = (font.fontkey, text)
-        width = self._measured.get(key)
-        if width is None:
-            if document.is_simple(text):
-                width = sum(font.cw[ord(c)] for c in text) / 1000
-            else:
-                width = document.get_string_width(text) / document.font_size
-            self._measured[key] = width
-        return width * document.font_size
