@@ -101,6 +101,27 @@ def test_counts_attendance_per_member(in_app, session):
     }
 
 
+def test_lists_every_meeting_and_counts_attendance_of_those_held_only(in_app, session):
+    group, partner = make_group(session), make_partner(session, name="Jobcenter")
+    make_membership(session, group, partner)
+    held = make_meeting(
+        session, group, starts_at=at(date(2026, 3, 1)), place="Kreishaus", status=MeetingStatus.held
+    )
+    held.attendance.append(Attendance(partner_id=partner.id, status=AttendanceStatus.present))
+    make_meeting(session, group, starts_at=at(date(2026, 4, 1)), status=MeetingStatus.planned)
+    make_meeting(session, group, starts_at=at(date(2026, 5, 1)), status=MeetingStatus.cancelled)
+    session.flush()
+    report = report_of(group)
+    meetings = section(report, "meetings")
+    assert [(m["place"], m["status"].code, m["present"]) for m in meetings] == [
+        ("Kreishaus", "held", 1),
+        (None, "planned", None),
+        (None, "cancelled", None),
+    ]
+    [row] = section(report, "attendance")
+    assert (row["meetings"], row["present"], row["not_recorded"]) == (1, 1, 0)
+
+
 def test_attendance_counts_only_meetings_during_the_membership(in_app, session):
     group, partner = make_group(session), make_partner(session)
     make_membership(session, group, partner, start_date=date(2026, 4, 1))
