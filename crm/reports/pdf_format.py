@@ -33,6 +33,10 @@ FONT_SIZE = 8
 LINE_HEIGHT = 3.6
 PADDING = 0.8
 HEADER_FILL = (225, 225, 225)
+# Each line of a wrapped cell is laid out on its own: this mark keeps a line that starts
+# with Arabic in the German text's direction (left to right, the Arabic runs right to
+# left within it), as in the cell's first line.
+LEFT_TO_RIGHT_MARK = "\u200e"
 BLOCK_FILL = (242, 242, 242)
 # Room a section needs below its title to start on the page: the header row and a row.
 SECTION_START_ROOM = 30
@@ -46,7 +50,11 @@ def render_pdf(report: Report, *, progress: Progress | None = None, **_options) 
     document.title_block()
     for section in report.sections:
         document.section(section, progress)
-    return bytes(document.output())
+    try:
+        return bytes(document.output())
+    finally:
+        for font in document.fonts.values():
+            font.ttfont.close()
 
 
 @cache
@@ -123,7 +131,7 @@ class _Document(FPDF):
         for x, y, text in texts:
             if not self.is_simple(text):
                 self.set_xy(x - self.c_margin, y - 0.5 * LINE_HEIGHT - 0.3 * self.font_size)
-                self.cell(None, LINE_HEIGHT, text)
+                self.cell(None, LINE_HEIGHT, LEFT_TO_RIGHT_MARK + text)
 
     def room(self) -> float:
         return self.h - self.b_margin - self.get_y()
