@@ -33,10 +33,11 @@ FONT_SIZE = 8
 LINE_HEIGHT = 3.6
 PADDING = 0.8
 HEADER_FILL = (225, 225, 225)
-# Each line of a wrapped cell is laid out on its own: this mark keeps a line that starts
-# with Arabic in the German text's direction (left to right, the Arabic runs right to
-# left within it), as in the cell's first line.
-LEFT_TO_RIGHT_MARK = "\u200e"
+# Paragraphs run left to right, as the German text does, with Arabic and Persian runs
+# right to left within them; also a wrapped cell's line that starts with Arabic (each
+# line is laid out on its own, and would otherwise take the direction of its first
+# letter).
+PARAGRAPH_DIRECTION = "ltr"
 BLOCK_FILL = (242, 242, 242)
 # Room a section needs below its title to start on the page: the header row and a row.
 SECTION_START_ROOM = 30
@@ -88,7 +89,7 @@ class _Document(FPDF):
         super().__init__(orientation="landscape", unit="mm", format="A4")
         self.fonts.update({key: _font_copy(font) for key, font in _font_templates().items()})
         self.set_fallback_fonts(FALLBACK_FONTS)
-        self.set_text_shaping(True)
+        self.set_text_shaping(True, direction=PARAGRAPH_DIRECTION)
         self.simple_characters = _main_font_characters()
         self._measured: dict[tuple[str, str], float] = {}
         self.report = report
@@ -108,7 +109,7 @@ class _Document(FPDF):
         self.set_text_shaping(False)
         self.set_xy(self.l_margin, self.h - 10)
         self.cell(0, 4, f"Seite {self.page_no()} von {{nb}}", align="R")
-        self.set_text_shaping(True)
+        self.set_text_shaping(True, direction=PARAGRAPH_DIRECTION)
 
     def is_simple(self, text: str) -> bool:
         return set(text) <= self.simple_characters
@@ -131,7 +132,7 @@ class _Document(FPDF):
         for x, y, text in texts:
             if not self.is_simple(text):
                 self.set_xy(x - self.c_margin, y - 0.5 * LINE_HEIGHT - 0.3 * self.font_size)
-                self.cell(None, LINE_HEIGHT, LEFT_TO_RIGHT_MARK + text)
+                self.cell(None, LINE_HEIGHT, text)
 
     def room(self) -> float:
         return self.h - self.b_margin - self.get_y()
