@@ -4,8 +4,9 @@ Every figure is "as of" the last day of the period: who is a member, which actio
 are overdue, which agreements expire within 90 days of it.
 """
 
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date, timedelta
+from itertools import combinations
 
 from sqlalchemy import and_, select
 from sqlalchemy.orm import selectinload
@@ -13,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from crm.database import db
 from crm.models import (
     Agreement,
+    AgreementParty,
     Contact,
     Membership,
     Partner,
@@ -26,6 +28,7 @@ from crm.reports.meeting_sections import (
     MEMBER,
     attendance_section,
     decisions_section,
+    meetings_section,
     open_action_items_section,
 )
 from crm.reports.report import Column, Kind, Report, Section, coded
@@ -50,11 +53,14 @@ def group_report(group: SteeringGroup, start: date, end: date) -> Report:
         _member_list(members),
         _joined(group, start, end),
         _left(group, start, end),
+        meetings_section(group, start, end),
         attendance_section(group, start, end),
         decisions_section(group, start, end),
         open_action_items_section(group, end, report),
         _agreements(group, start, end),
+        _network(members, end),
         _topics_and_target_groups(group, members),
+        _coverage(members),
     ]
     return report
 
@@ -97,7 +103,7 @@ def _member_list(members: list) -> Section:
         "Aktuelle Mitglieder",
         [
             MEMBER,
-            Column("kind", "Art", Kind.coded),
+            Column("kind", "Art", Kind.coded, width=2),
             Column("sector", "Bereich", Kind.coded),
             ROLE,
             Column("since", "Mitglied seit", Kind.date),
@@ -200,3 +206,70 @@ def _topics_and_target_groups(group: SteeringGroup, members: list) -> Section:
         ],
         rows,
     )
+
+
+def _network(members: list, day: date) -> Section:
+    """The group's part of the network: its members, numbered, and the pairs of them that
+    are parties to the same agreements in force on `day`."""
+    partners = list({partner.id: partner for _, partner, _, _ in members}.values())
+    number = {partner.id: n for n, partner in enumerate(partners, 1)}
+    agreements = defaultdict(set)
+    for agreement_id, partner_id in db.session.execute(
+        select(AgreementParty.agreement_id, AgreementParty.partner_id)
+        .join(Agreement, Agreement.id == AgreementParty.agreement_id)
+        .where(
+            AgreementParty.partner_id.in_(number),
+            AgreementParty.left_on.is_(None),
+            Agreement.status == AgreementStatus.active,
+        )
+    ):
+        agreements[agreement_id].add(number[partner_id])
+    shared = Counter(
+        pair for parties in agreements.values() for pair in combinations(sorted(parties), 2)
+    )
+    rows = []
+    for partner in partners:
+        own = number[partner.id]
+        ties = [(other, n) for (first, other), n in sorted(shared.items()) if first == own]
+        for other, count in ties or [(None, None)]:
+            rows.append((own, partner.name, coded(partner.sector), other, count))
+    return Section(
+        "network",
+        "Netzwerk der Mitglieder",
+        [
+            Column("number", "Nr.", Kind.integer, width=0.4),
+            MEMBER,
+            Column("sector", "Bereich", Kind.coded),
+            Column("tied_to", "gemeinsame Vereinbarung mit Nr.", Kind.integer),
+            Column("agreements", "Vereinbarungen in Kraft", Kind.integer),
+        ],
+        rows,
+    )
+
+
+def _coverage(members: list) -> Section:
+    """Topics by target groups: how many member partners work on both (0: a gap), a row
+    per topic and a column per target group."""
+    partners = {partner.id: partner for _, partner, _, _ in members}.values()
+    topics = sorted({t.id: t for p in partners for t in p.topics}.values(), key=_sort_name)
+    groups = sorted({g.id: g for p in partners for g in p.target_groups}.values(), key=_sort_name)
+    rows = [
+        (
+            coded(topic),
+            *(sum(topic in p.topics and g in p.target_groups for p in partners) for g in groups),
+        )
+        for topic in topics
+    ]
+    return Section(
+        "coverage",
+        "Handlungsfelder nach Zielgruppen (Mitglieder)",
+        [
+            Column("topic", "Handlungsfeld", Kind.coded, width=2),
+            *(Column(g.code, g.label_de, Kind.integer) for g in groups),
+        ],
+        rows,
+    )
+
+
+def _sort_name(entry) -> str:
+    return entry.sort_name

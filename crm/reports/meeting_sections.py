@@ -25,16 +25,70 @@ OPEN_ACTION_ITEMS = (ActionItemStatus.open, ActionItemStatus.in_progress)
 MEMBER = Column("partner", "Mitglied", width=3)
 
 
-def meetings_in(group: SteeringGroup, start: date, end: date) -> list:
-    """Conditions for the meetings held or planned in the period; cancelled ones do not
-    count."""
+def meetings_in(group: SteeringGroup, start: date, end: date, *statuses: MeetingStatus) -> list:
+    """Conditions for the meetings of the period: those held, unless `statuses` names
+    others. A meeting still planned has not been held, and a cancelled one never is."""
     first, after_last = local_days(start, end)
     return [
         Meeting.steering_group_id == group.id,
-        Meeting.status != MeetingStatus.cancelled,
+        Meeting.status.in_(statuses or (MeetingStatus.held,)),
         Meeting.starts_at >= first,
         Meeting.starts_at < after_last,
     ]
+
+
+def meetings_section(group: SteeringGroup, start: date, end: date) -> Section:
+    """Every meeting of the period (held, planned, cancelled) with its attendance: counted
+    for a meeting held only."""
+    meetings = db.session.execute(
+        select(Meeting.id, Meeting.starts_at, Meeting.place, Meeting.status)
+        .where(*meetings_in(group, start, end, *MeetingStatus))
+        .order_by(Meeting.starts_at, Meeting.id)
+    ).all()
+    counts = Counter(
+        db.session.execute(
+            select(Attendance.meeting_id, Attendance.status).where(
+                Attendance.meeting_id.in_([m.id for m in meetings])
+            )
+        ).all()
+    )
+    members = _members_expected(group, meetings)
+    rows = []
+    for meeting_id, starts_at, place, status in meetings:
+        if status == MeetingStatus.held:
+            recorded = [counts[(meeting_id, s)] for s in AttendanceStatus]
+            figures = [*recorded, max(0, members[meeting_id] - sum(recorded))]
+        else:
+            figures = [None] * (len(AttendanceStatus) + 1)
+        rows.append((starts_at, place, coded(status), *figures))
+    return Section(
+        "meetings",
+        "Sitzungen im Zeitraum",
+        [
+            Column("starts_at", "Beginn", Kind.datetime),
+            Column("place", "Ort", width=3),
+            Column("status", "Status", Kind.coded),
+            *(Column(s.value, s.label_de, Kind.integer) for s in AttendanceStatus),
+            Column("not_recorded", "nicht erfasst", Kind.integer),
+        ],
+        rows,
+    )
+
+
+def _members_expected(group: SteeringGroup, meetings: list) -> Counter:
+    """Per meeting, how many partners were members on its day."""
+    spans = db.session.execute(
+        select(Membership.partner_id, Membership.start_date, Membership.end_date).where(
+            Membership.steering_group_id == group.id
+        )
+    ).all()
+    expected = Counter()
+    for meeting_id, starts_at, *_ in meetings:
+        day = local_day(starts_at)
+        expected[meeting_id] = len(
+            {p for p, first, last in spans if first <= day <= (last or date.max)}
+        )
+    return expected
 
 
 def attendance_section(group: SteeringGroup, start: date, end: date) -> Section:
@@ -85,7 +139,7 @@ def decisions_section(group: SteeringGroup, start: date, end: date) -> Section:
     rows = db.session.execute(
         select(Meeting.starts_at, Decision.reference, Decision.text)
         .join(Meeting, Decision.meeting_id == Meeting.id)
-        .where(*meetings_in(group, start, end))
+        .where(*meetings_in(group, start, end, MeetingStatus.held, MeetingStatus.planned))
         .order_by(Meeting.starts_at, Decision.position)
     ).all()
     return Section(

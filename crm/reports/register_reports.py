@@ -159,7 +159,15 @@ def partner_directory_report(**filters) -> Report:
     return new_report(
         "partner_directory",
         "Partnerverzeichnis",
-        sections=[Section("partners", "Partner und Ansprechpersonen", DIRECTORY_COLUMNS, rows)],
+        sections=[
+            Section(
+                "partners",
+                "Partner und Ansprechpersonen",
+                DIRECTORY_COLUMNS,
+                rows,
+                block_columns=len(DIRECTORY_COLUMNS) - len(_contact_cells(None)),
+            )
+        ],
         contact_ids=contact_ids,
     )
 

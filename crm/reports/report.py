@@ -57,6 +57,9 @@ class Section:
     title: str
     columns: list[Column]
     rows: list[tuple] = field(default_factory=list)
+    # Rows that share their first `block_columns` values describe one record (a partner
+    # and its contacts): the PDF shows it as a block, the tables as rows.
+    block_columns: int = 0
 
 
 @dataclass(frozen=True)

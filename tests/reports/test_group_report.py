@@ -83,9 +83,11 @@ def test_counts_attendance_per_member(in_app, session):
     make_membership(session, group, partner)
     statuses = [AttendanceStatus.present, AttendanceStatus.present, AttendanceStatus.excused]
     for day, status in zip((3, 4, 5), statuses, strict=True):
-        meeting = make_meeting(session, group, starts_at=at(date(2026, day, 1)))
+        meeting = make_meeting(
+            session, group, starts_at=at(date(2026, day, 1)), status=MeetingStatus.held
+        )
         meeting.attendance.append(Attendance(partner_id=partner.id, status=status))
-    make_meeting(session, group, starts_at=at(date(2026, 6, 1)))
+    make_meeting(session, group, starts_at=at(date(2026, 6, 1)), status=MeetingStatus.held)
     make_meeting(session, group, starts_at=at(date(2026, 6, 2)), status=MeetingStatus.cancelled)
     session.flush()
     [row] = section(report_of(group), "attendance")
@@ -99,22 +101,45 @@ def test_counts_attendance_per_member(in_app, session):
     }
 
 
+def test_lists_every_meeting_and_counts_attendance_of_those_held_only(in_app, session):
+    group, partner = make_group(session), make_partner(session, name="Jobcenter")
+    make_membership(session, group, partner)
+    held = make_meeting(
+        session, group, starts_at=at(date(2026, 3, 1)), place="Kreishaus", status=MeetingStatus.held
+    )
+    held.attendance.append(Attendance(partner_id=partner.id, status=AttendanceStatus.present))
+    make_meeting(session, group, starts_at=at(date(2026, 4, 1)), status=MeetingStatus.planned)
+    make_meeting(session, group, starts_at=at(date(2026, 5, 1)), status=MeetingStatus.cancelled)
+    session.flush()
+    report = report_of(group)
+    meetings = section(report, "meetings")
+    assert [(m["place"], m["status"].code, m["present"]) for m in meetings] == [
+        ("Kreishaus", "held", 1),
+        (None, "planned", None),
+        (None, "cancelled", None),
+    ]
+    [row] = section(report, "attendance")
+    assert (row["meetings"], row["present"], row["not_recorded"]) == (1, 1, 0)
+
+
 def test_attendance_counts_only_meetings_during_the_membership(in_app, session):
     group, partner = make_group(session), make_partner(session)
     make_membership(session, group, partner, start_date=date(2026, 4, 1))
-    make_meeting(session, group, starts_at=at(date(2026, 3, 1)))
-    make_meeting(session, group, starts_at=at(date(2026, 5, 1)))
+    make_meeting(session, group, starts_at=at(date(2026, 3, 1)), status=MeetingStatus.held)
+    make_meeting(session, group, starts_at=at(date(2026, 5, 1)), status=MeetingStatus.held)
     [row] = section(report_of(group), "attendance")
     assert row["meetings"] == 1
 
 
 def test_lists_decisions_of_the_period_in_order(in_app, session):
     group = make_group(session)
-    inside = make_meeting(session, group, starts_at=at(date(2026, 3, 5)))
+    inside = make_meeting(session, group, starts_at=at(date(2026, 3, 5)), status=MeetingStatus.held)
     inside.decisions.extend(
         [Decision(position=1, text="Zweiter"), Decision(position=0, reference="1", text="Erster")]
     )
-    outside = make_meeting(session, group, starts_at=at(date(2025, 12, 5)))
+    outside = make_meeting(
+        session, group, starts_at=at(date(2025, 12, 5)), status=MeetingStatus.held
+    )
     outside.decisions.append(Decision(text="Alt"))
     session.flush()
     rows = section(report_of(group), "decisions")
@@ -126,7 +151,7 @@ def test_lists_decisions_of_the_period_in_order(in_app, session):
 
 def test_lists_open_action_items_and_flags_the_overdue(in_app, session):
     group = make_group(session)
-    meeting = make_meeting(session, group)
+    meeting = make_meeting(session, group, status=MeetingStatus.held)
     contact = make_contact(session, given_name="Anna", family_name="Schmidt")
     make_action_item(session, meeting, title="überfällig", due_on=date(2026, 5, 1))
     make_action_item(

@@ -9,7 +9,7 @@ import openpyxl
 
 from crm.models import Attendance
 from crm.models.enums import AgreementStatus, PartnerStatus
-from crm.models.meeting import AttendanceStatus
+from crm.models.meeting import AttendanceStatus, MeetingStatus
 from tests.factories import (
     MISSING_ID,
     make_agreement,
@@ -32,7 +32,12 @@ def group_with_attendance(session):
     group, partner = make_group(session), make_partner(session, name="Jobcenter")
     make_membership(session, group, partner)
     for day, status in ((3, AttendanceStatus.present), (4, AttendanceStatus.excused)):
-        meeting = make_meeting(session, group, starts_at=datetime(2026, day, 2, 9, tzinfo=UTC))
+        meeting = make_meeting(
+            session,
+            group,
+            starts_at=datetime(2026, day, 2, 9, tzinfo=UTC),
+            status=MeetingStatus.held,
+        )
         meeting.attendance.append(Attendance(partner_id=partner.id, status=status))
     session.flush()
     return group
@@ -46,11 +51,14 @@ def test_group_report_as_json_has_every_section(viewer, session):
         "members",
         "joined",
         "left",
+        "meetings",
         "attendance",
         "decisions",
         "open_action_items",
         "agreements",
+        "network",
         "topics_and_target_groups",
+        "coverage",
     ]
     assert response.json["parameters"] == {"from": "2026-01-01", "to": "2026-06-30"}
 
