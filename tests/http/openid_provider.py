@@ -6,18 +6,17 @@ except under CI=true, where that fails."""
 import base64
 import json
 import os
-import shutil
 import subprocess
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-PEERS = Path(__file__).parents[1] / "peers"
+from tests.node_peers import PEERS, node_with
+
 AUDIENCE = "https://crm.example.org/api"
 
 
@@ -40,16 +39,6 @@ class OpenIdProvider:
             return json.load(response)["access_token"]
 
 
-def _require_node() -> str:
-    node = shutil.which("node")
-    if node is None or not (PEERS / "node_modules" / "oidc-provider").is_dir():
-        message = "Node and tests/peers/node_modules are needed: run `make peers`"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
-    return node
-
-
 @contextmanager
 def openid_provider(*, issuer_path: str, clients: dict[str, dict]) -> Iterator[OpenIdProvider]:
     """`clients`: {client_id: {"roles": [...], "ttl": seconds}}; the issuer is the port's
@@ -60,7 +49,7 @@ def openid_provider(*, issuer_path: str, clients: dict[str, dict]) -> Iterator[O
         "clients": {c: {"secret": secrets[c], **settings} for c, settings in clients.items()},
     }
     process = subprocess.Popen(
-        [_require_node(), str(PEERS / "oidc_provider.mjs")],
+        [node_with("oidc-provider"), str(PEERS / "oidc_provider.mjs")],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
