@@ -60,7 +60,8 @@ Bildungsangebote für Neuzugewanderte).
 
 Authenticate with an API key or a staff member's access token from the municipality's
 identity provider (OpenID Connect): `Authorization: Bearer ...` (the *Authorize* button).
-Requests beyond the rate limit get `429` with `Retry-After`.
+Requests beyond the rate limit get `429` with `Retry-After`; every answer to an
+authenticated request says how much is left (`RateLimit`, `RateLimit-Policy`).
 Every error is `application/problem+json` (RFC 9457). Writes to an existing record need
 its `ETag` in `If-Match`.
 """

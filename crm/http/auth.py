@@ -88,7 +88,7 @@ def _caller() -> Caller:
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
         raise Unauthorized("Send an API key or access token as 'Authorization: Bearer ...'.")
-    oidc = current_app.extensions.get("crm.http.oidc")
+    oidc = current_app.extensions.get("crm.oidc")
     if oidc is not None and token.count(".") == 2:
         return _signed_in_person(oidc, token)
     return _key_holder(token)

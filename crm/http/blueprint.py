@@ -19,6 +19,7 @@ from crm.database import SAFE_METHODS
 from crm.errors import PROBLEM_JSON, BadRequest, InvalidInput, Problem, UnsupportedMediaType
 from crm.http import idempotency, json_body
 from crm.http.auth import authorize
+from crm.http.rate_limit import DOCUMENTED_FIELDS as RATE_LIMIT_FIELDS
 from crm.models.enums import ApiRole
 
 
@@ -155,11 +156,21 @@ class ErrorResponses(BasePlugin):
             if method == "post":
                 operation.setdefault("parameters", []).append(idempotency.PARAMETER)
             responses = operation.setdefault("responses", {})
+            self._document_rate_limit_fields(responses)
             for status in self._statuses(path, method):
                 if status not in responses and str(status) not in responses:
                     responses[str(status)] = self.spec.components.get_ref(
                         "response", http.HTTPStatus(status).name
                     )
+
+    def _document_rate_limit_fields(self, responses: dict) -> None:
+        """Every answer after the key or token was accepted says how much is left."""
+        for response in responses.values():
+            if isinstance(response, dict) and "$ref" not in response:
+                response.setdefault("headers", {}).update(self._rate_limit_headers())
+
+    def _rate_limit_headers(self) -> dict:
+        return {name: self.spec.components.get_ref("header", name) for name in RATE_LIMIT_FIELDS}
 
     @staticmethod
     def _statuses(path: str, method: str) -> list[int]:
@@ -198,12 +209,19 @@ class Api(flask_smorest.Api):
 
     def _register_responses(self):
         self.spec.components.schema("Problem", schema=ProblemSchema)
+        for name, header in RATE_LIMIT_FIELDS.items():
+            self.spec.components.header(name, header)
+        rate_limit_fields = {
+            name: {"$ref": f"#/components/headers/{name}"} for name in RATE_LIMIT_FIELDS
+        }
         for status in http.HTTPStatus:
             response = {"description": status.phrase}
             if status >= 400:
                 response["schema"] = ProblemSchema
+            if status >= 400 and status != 401:  # 401: no key or token was accepted
+                response["headers"] = dict(rate_limit_fields)
             if status == 429:
-                response["headers"] = {"Retry-After": RETRY_AFTER}
+                response["headers"]["Retry-After"] = RETRY_AFTER
             prepare_response(response, self.spec, PROBLEM_JSON)
             self.spec.components.response(status.name, response, lazy=True)
 

@@ -4,6 +4,9 @@ A token is a JWT signed by the provider (usually Keycloak). It is accepted only 
 is signed with an asymmetric algorithm by a key from the issuer's JWKS document, and its
 `iss`, `aud`, `exp` and `nbf` hold. Roles come from a configurable claim such as
 Keycloak's `realm_access.roles` or `resource_access.<client>.roles`.
+
+The issuer is compared exactly as the provider's discovery document states it: Auth0's
+and Entra ID v1's end in `/`, Keycloak's do not, and a token's `iss` is that string.
 """
 
 import json
@@ -32,6 +35,12 @@ KEYS_MAX_AGE_SECONDS = 300
 UNKNOWN_KID_REFETCH_SECONDS = 30
 FETCH_TIMEOUT_SECONDS = 5
 MAX_DOCUMENT_BYTES = 1024 * 1024
+# What a 503 for an unreachable provider tells the client to wait before trying again.
+PROVIDER_RETRY_AFTER_SECONDS = 30
+
+
+def provider_unavailable(detail: str) -> ServiceUnavailable:
+    return ServiceUnavailable(detail, headers={"Retry-After": str(PROVIDER_RETRY_AFTER_SECONDS)})
 
 
 def fetch_json(url: str) -> dict[str, Any]:
@@ -40,11 +49,11 @@ def fetch_json(url: str) -> dict[str, Any]:
         with urllib.request.urlopen(url, timeout=FETCH_TIMEOUT_SECONDS) as response:
             document = json.loads(response.read(MAX_DOCUMENT_BYTES))
     except (OSError, ValueError) as error:
-        raise ServiceUnavailable(
+        raise provider_unavailable(
             "The identity provider's signing keys cannot be fetched; try again later."
         ) from error
     if not isinstance(document, dict):
-        raise ServiceUnavailable("The identity provider sent no JSON object.")
+        raise provider_unavailable("The identity provider sent no JSON object.")
     return document
 
 
@@ -72,7 +81,7 @@ class KeySet:
     def _refresh(self) -> None:
         keys = self._fetch(self._jwks_url()).get("keys")
         if not isinstance(keys, list):
-            raise ServiceUnavailable("The identity provider's JWKS document has no 'keys'.")
+            raise provider_unavailable("The identity provider's JWKS document has no 'keys'.")
         self._keys = {
             key["kid"]: key
             for key in keys
@@ -94,7 +103,7 @@ class OidcSettings:
         if not config.get("CRM_OIDC_ISSUER"):
             return None
         return cls(
-            issuer=config["CRM_OIDC_ISSUER"].rstrip("/"),
+            issuer=config["CRM_OIDC_ISSUER"],
             audience=config["CRM_OIDC_AUDIENCE"],
             jwks_url=config.get("CRM_OIDC_JWKS_URL", ""),
             roles_claims=tuple(
@@ -153,9 +162,12 @@ class OidcVerifier:
         if self.settings.jwks_url:
             return self.settings.jwks_url
         if not self._discovered_jwks_url:
-            discovery = self._fetch(f"{self.settings.issuer}/.well-known/openid-configuration")
-            if discovery.get("issuer", "").rstrip("/") != self.settings.issuer:
-                raise ServiceUnavailable("The identity provider names another issuer.")
+            # OpenID Connect Discovery 1.0, 4: a terminating `/` goes before appending.
+            discovery = self._fetch(
+                self.settings.issuer.rstrip("/") + "/.well-known/openid-configuration"
+            )
+            if discovery.get("issuer") != self.settings.issuer:
+                raise provider_unavailable("The identity provider names another issuer.")
             self._discovered_jwks_url = str(discovery.get("jwks_uri", ""))
         return self._discovered_jwks_url
 

@@ -13,6 +13,12 @@ The counts live in memory by default, or in a shared store
 together. While the shared store is unreachable each process counts on its own, in
 memory, and asks the store again after `RETRY_STORE_AFTER` seconds: the limits hold,
 only less exactly, rather than not at all.
+
+Every answer to an authenticated request says how much is left, in the IETF fields
+(draft-ietf-httpapi-ratelimit-headers-11): `RateLimit-Policy: "600 per 1 minute";q=600;w=60`
+names each limit with its quota `q` and window `w` in seconds, and `RateLimit:
+"600 per 1 minute";r=598;t=60` what remains `r` of it and when the window resets, `t`
+seconds from now. A client slows down before it meets a 429.
 """
 
 import logging
@@ -21,7 +27,7 @@ import time
 from collections.abc import Callable
 from typing import TypeVar
 
-from flask import Flask, current_app, request
+from flask import Flask, Response, current_app, g, request
 from limits import RateLimitItem, parse_many
 from limits.errors import StorageError
 from limits.storage import MemoryStorage, storage_from_string
@@ -34,6 +40,21 @@ log = logging.getLogger("crm.http.rate_limit")
 T = TypeVar("T")
 
 RETRY_STORE_AFTER = 30.0  # seconds
+
+# The fields as the contract documents them, on every answer to an authenticated request.
+DOCUMENTED_FIELDS = {
+    "RateLimit-Policy": {
+        "description": "The limits of your key or person (IETF draft-ietf-httpapi-"
+        "ratelimit-headers): each a name with its quota `q` and window `w` in seconds. "
+        "Absent when limiting is off.",
+        "schema": {"type": "string", "example": '"600 per 1 minute";q=600;w=60'},
+    },
+    "RateLimit": {
+        "description": "What remains of each limit (`r`) and in how many seconds its "
+        "window resets (`t`). Absent when limiting is off.",
+        "schema": {"type": "string", "example": '"600 per 1 minute";r=598;t=60'},
+    },
+}
 
 
 class RateLimit:
@@ -81,6 +102,23 @@ class RateLimit:
                 return answer
         return question(self.in_process)
 
+    def fields(self, identity: str) -> dict[str, str]:
+        """`RateLimit-Policy` and `RateLimit` for `identity`; none if the store is away."""
+        try:
+            stats = [self.limiter.get_window_stats(item, identity) for item in self.items]
+        except StorageError:
+            return {}
+        now = time.time()
+        return {
+            "RateLimit-Policy": ", ".join(
+                f'"{item}";q={item.amount};w={item.get_expiry()}' for item in self.items
+            ),
+            "RateLimit": ", ".join(
+                f'"{item}";r={window.remaining};t={max(0, math.ceil(window.reset_time - now))}'
+                for item, window in zip(self.items, stats, strict=True)
+            ),
+        }
+
 
 def init_app(app: Flask) -> None:
     # Behind reverse proxies the client address is the one the nearest of them were told
@@ -90,17 +128,27 @@ def init_app(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=0, x_host=0, x_prefix=0)
     store = app.config["CRM_RATE_LIMIT_STORAGE_URL"]
     for extension, setting in (
-        ("crm.http.rate_limit", "CRM_RATE_LIMIT"),
+        ("crm.rate_limit", "CRM_RATE_LIMIT"),
         ("crm.auth_failure_limit", "CRM_AUTH_FAILURE_LIMIT"),
     ):
         limits = app.config.get(setting, "").strip()
         app.extensions[extension] = RateLimit(limits, store) if limits else None
+    app.after_request(add_rate_limit_fields)
 
 
 def count_request(identity: str) -> None:
-    rate_limit = current_app.extensions.get("crm.http.rate_limit")
+    rate_limit = current_app.extensions.get("crm.rate_limit")
     if rate_limit is not None:
-        rate_limit.count(identity)
+        try:
+            rate_limit.count(identity)
+        finally:
+            g.rate_limit_fields = rate_limit.fields(identity)
+
+
+def add_rate_limit_fields(response: Response) -> Response:
+    """The fields `count_request` computed, on the answer to the request it counted."""
+    response.headers.update(g.get("rate_limit_fields", {}))
+    return response
 
 
 def _client_address() -> str:

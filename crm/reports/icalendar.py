@@ -2,6 +2,11 @@
 
 Events carry the group, time, place, status and agenda; never the attendance, which is
 personal data and no business of a calendar server.
+
+RFC 5545 (3.6) wants at least one component in every calendar, so each one carries the
+time zone the municipality meets in (`VTIMEZONE`, with `X-WR-TIMEZONE` for the calendar
+apps that read that): a group without meetings is then a valid, empty calendar, which
+calendar apps show in that zone. The events' times themselves are UTC.
 """
 
 from collections.abc import Iterable, Iterator
@@ -12,6 +17,28 @@ from crm.models.meeting import MeetingStatus
 from crm.reports.content_lines import content, escape
 
 PRODUCT = "-//Kooperationspartner-CRM//Sitzungen//DE"
+TIME_ZONE = "Europe/Berlin"
+# Central European Time and its summer time, changing on the last Sundays of March and
+# October (EU rule since 1996), as calendar servers publish Europe/Berlin.
+TIME_ZONE_COMPONENT = (
+    "BEGIN:VTIMEZONE",
+    f"TZID:{TIME_ZONE}",
+    "BEGIN:DAYLIGHT",
+    "TZOFFSETFROM:+0100",
+    "TZOFFSETTO:+0200",
+    "TZNAME:CEST",
+    "DTSTART:19810329T020000",
+    "RRULE:FREQ=YEARLY;BYMONTH=3;BYDAY=-1SU",
+    "END:DAYLIGHT",
+    "BEGIN:STANDARD",
+    "TZOFFSETFROM:+0200",
+    "TZOFFSETTO:+0100",
+    "TZNAME:CET",
+    "DTSTART:19961027T030000",
+    "RRULE:FREQ=YEARLY;BYMONTH=10;BYDAY=-1SU",
+    "END:STANDARD",
+    "END:VTIMEZONE",
+)
 EVENT_STATUS = {
     MeetingStatus.planned: "TENTATIVE",
     MeetingStatus.held: "CONFIRMED",
@@ -27,6 +54,8 @@ def meetings_calendar(group: SteeringGroup, meetings: Iterable[Meeting], now: da
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
         f"X-WR-CALNAME:{escape(group.name)}",
+        f"X-WR-TIMEZONE:{TIME_ZONE}",
+        *TIME_ZONE_COMPONENT,
     ]
     for meeting in meetings:
         lines.extend(_event(group, meeting, now))

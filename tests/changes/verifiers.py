@@ -6,17 +6,12 @@ CI=true."""
 
 import base64
 import json
-import os
-import shutil
 import subprocess
-from pathlib import Path
 
-import pytest
 from standardwebhooks.webhooks import Webhook, WebhookVerificationError
 
 from tests.changes.receiver import Received
-
-PEERS = Path(__file__).parents[1] / "peers"
+from tests.node_peers import PEERS, node_with
 
 
 def verified_in_python(secret: str | bytes, received: Received) -> bool:
@@ -28,12 +23,7 @@ def verified_in_python(secret: str | bytes, received: Received) -> bool:
 
 
 def verified_in_node(secret: str | bytes, received: Received) -> bool:
-    node = shutil.which("node")
-    if node is None or not (PEERS / "node_modules" / "standardwebhooks").is_dir():
-        message = "Node and tests/peers/node_modules are needed: run `make peers`"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message, pytrace=False)
-        pytest.skip(message)
+    node = node_with("standardwebhooks")
     if isinstance(secret, bytes):  # the reference libraries' form of a raw key
         secret = "whsec_" + base64.b64encode(secret).decode()
     request = {

@@ -285,6 +285,7 @@ def test_unreachable_provider_is_a_503(app, token, anonymous, monkeypatch):
     monkeypatch.setitem(app.extensions, "crm.oidc", OidcVerifier(settings))
     response = anonymous.get("/api/v1/partners", headers=bearer(token()))
     assert (response.status_code, response.mimetype) == (503, "application/problem+json")
+    assert int(response.headers["Retry-After"]) > 0
 
 
 def test_api_keys_still_work_with_sign_in_on(sign_in, viewer):
@@ -303,7 +304,7 @@ def test_settings_come_from_the_configuration():
             "CRM_OIDC_ROLES_CLAIM": "realm_access.roles, resource_access.crm-api.roles",
         }
     )
-    assert settings.issuer == "https://login.example.org/realms/kreis"
+    assert settings.issuer == "https://login.example.org/realms/kreis/"
     assert settings.roles_claims == ("realm_access.roles", "resource_access.crm-api.roles")
 
 

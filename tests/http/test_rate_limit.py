@@ -59,7 +59,7 @@ def _limiting(app, monkeypatch, extension: str):
 @pytest.fixture
 def limit_to(app, monkeypatch):
     """`limit_to("3/minute")`: the test app counts with this limit (in memory, or `store`)."""
-    return _limiting(app, monkeypatch, "crm.http.rate_limit")
+    return _limiting(app, monkeypatch, "crm.rate_limit")
 
 
 @pytest.fixture
@@ -191,7 +191,7 @@ def test_by_default_a_key_guessing_loop_is_stopped(limit_failures_to, anonymous,
 
 def test_behind_a_trusted_proxy_the_forwarded_address_counts(app, anonymous, monkeypatch):
     monkeypatch.setattr(app, "wsgi_app", app.wsgi_app)  # put back afterwards
-    for extension in ("crm.http.rate_limit", "crm.auth_failure_limit"):
+    for extension in ("crm.rate_limit", "crm.auth_failure_limit"):
         monkeypatch.setitem(app.extensions, extension, app.extensions[extension])
     monkeypatch.setitem(app.config, "CRM_TRUSTED_PROXIES", 1)
     monkeypatch.setitem(app.config, "CRM_AUTH_FAILURE_LIMIT", "1/minute")
@@ -218,5 +218,5 @@ def test_an_empty_limit_turns_limiting_off():
         CRM_RATE_LIMIT="", CRM_AUTH_FAILURE_LIMIT="", CRM_RATE_LIMIT_STORAGE_URL="memory://"
     )
     rate_limit.init_app(app)
-    assert app.extensions["crm.http.rate_limit"] is None
+    assert app.extensions["crm.rate_limit"] is None
     assert app.extensions["crm.auth_failure_limit"] is None

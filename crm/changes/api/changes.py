@@ -4,12 +4,13 @@ import marshmallow as ma
 from flask import request
 from flask.views import MethodView
 from marshmallow import fields, validate
-from werkzeug.urls import iri_to_uri, urlencode
+from werkzeug.urls import iri_to_uri
 
 from crm.changes.feed import TOKEN_PATTERN, FeedPosition, as_payload, changes_after
 from crm.database import db
 from crm.http.blueprint import Blueprint
 from crm.http.fields import WholeNumber
+from crm.http.links import this_url_with
 
 blp = Blueprint(
     "changes",
@@ -117,16 +118,10 @@ class Changes(MethodView):
             "data": [as_payload(change) for change in page],
             "next_cursor": end.token,
             "has_more": len(changes) > len(page),
-            "links": {"self": _self_url(), "next": _url_with_cursor(end.token)},
+            "links": {"self": _self_url(), "next": this_url_with(cursor=end.token)},
         }
 
 
 def _self_url() -> str:
     """`request.url` is an IRI (the query as sent, decoded); a link must be a URI."""
     return iri_to_uri(request.url)
-
-
-def _url_with_cursor(token: str) -> str:
-    args = request.args.copy()
-    args["cursor"] = token
-    return f"{request.base_url}?{urlencode(args)}"

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import marshmallow as ma
-from flask import request
 from marshmallow import fields, validate
 from sqlalchemy import (
     ColumnElement,
@@ -33,10 +32,10 @@ from sqlalchemy.orm import RelationshipProperty
 from sqlalchemy.sql.cache_key import CacheKey
 from sqlalchemy.sql.expression import ClauseElement
 from sqlalchemy.sql.visitors import InternalTraversal
-from werkzeug.urls import urlencode
 
 from crm.database import db, run
 from crm.http.fields import ONE_LINE, Instant, WholeNumber
+from crm.http.links import this_url_with
 from crm.http.listing.keyset import Cursor, CursorField
 from crm.http.listing.rows import Dumped
 from crm.http.listing.shapes import Shapes
@@ -218,12 +217,7 @@ class Page:
 
 
 def _page_url(page: int, cursor: str | None = None) -> str:
-    args = request.args.copy()
-    args["page"] = str(page)
-    args.pop("cursor", None)
-    if cursor:
-        args["cursor"] = cursor
-    return f"{request.base_url}?{urlencode(args)}"
+    return this_url_with(page=str(page), cursor=cursor)
 
 
 def paginate(
