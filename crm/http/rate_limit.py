@@ -121,6 +121,12 @@ class RateLimit:
 
 
 def init_app(app: Flask) -> None:
+    configure_limits(app)
+    app.after_request(add_rate_limit_fields)
+
+
+def configure_limits(app: Flask) -> None:
+    """The limits and the trusted proxies as the app's configuration says."""
     # Behind reverse proxies the client address is the one the nearest of them were told
     # (X-Forwarded-For); otherwise every client would count as the proxy.
     proxies = app.config.get("CRM_TRUSTED_PROXIES", 0)
@@ -133,7 +139,6 @@ def init_app(app: Flask) -> None:
     ):
         limits = app.config.get(setting, "").strip()
         app.extensions[extension] = RateLimit(limits, store) if limits else None
-    app.after_request(add_rate_limit_fields)
 
 
 def count_request(identity: str) -> None:

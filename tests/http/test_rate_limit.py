@@ -195,7 +195,7 @@ def test_behind_a_trusted_proxy_the_forwarded_address_counts(app, anonymous, mon
         monkeypatch.setitem(app.extensions, extension, app.extensions[extension])
     monkeypatch.setitem(app.config, "CRM_TRUSTED_PROXIES", 1)
     monkeypatch.setitem(app.config, "CRM_AUTH_FAILURE_LIMIT", "1/minute")
-    rate_limit.init_app(app)
+    rate_limit.configure_limits(app)
 
     def guess(client: str) -> int:
         forwarded = {"X-Forwarded-For": client, "Authorization": "Bearer crm_guessed"}
@@ -217,6 +217,6 @@ def test_an_empty_limit_turns_limiting_off():
     app.config.update(
         CRM_RATE_LIMIT="", CRM_AUTH_FAILURE_LIMIT="", CRM_RATE_LIMIT_STORAGE_URL="memory://"
     )
-    rate_limit.init_app(app)
+    rate_limit.configure_limits(app)
     assert app.extensions["crm.rate_limit"] is None
     assert app.extensions["crm.auth_failure_limit"] is None

@@ -17,7 +17,7 @@ request builds its own statement), to rule it out when a list answers strangely.
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from typing import Any, Generic, TypeVar
 
-from flask import current_app
+from flask import current_app, has_app_context
 from sqlalchemy import ClauseElement, bindparam
 from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.visitors import replacement_traverse
@@ -42,7 +42,7 @@ class Shapes(Generic[Built]):
         """`build(parts)` as built for the first parts of this shape, their values bound
         as names, and the values of `parts` by those names. `form` is what else shapes
         what is built (the sort's direction, say)."""
-        if not current_app.config.get("CRM_SHARE_STATEMENTS", True):
+        if has_app_context() and not current_app.config.get("CRM_SHARE_STATEMENTS", True):
             return build(parts), {}
         keys = [element._generate_cache_key() for group in parts.values() for element in group]
         if any(key is None for key in keys) or not _hashable(form):

@@ -15,8 +15,13 @@ def _list_endpoints(document: dict) -> list[str]:
         for path, operations in document["paths"].items()
         if "{" not in path
         and "get" in operations
-        and str(operations["get"]["responses"].get("200", {})).endswith("Page'}}}}")
+        and _answer_schema(operations["get"]).endswith("Page")
     ]
+
+
+def _answer_schema(operation: dict) -> str:
+    content = operation["responses"].get("200", {}).get("content", {})
+    return content.get("application/json", {}).get("schema", {}).get("$ref", "")
 
 
 def _filters(document: dict, path: str) -> list[dict]:
