@@ -1,6 +1,5 @@
 """Schema fields shared by the resources: length-checked text, references by id, vocabularies."""
 
-import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -10,11 +9,12 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from crm.database import db
+from crm.http.patterns import Pattern
 from crm.models import TargetGroup, Topic
 from crm.models.base import singular
 
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
-PHONE_NUMBER = re.compile(r"^\+?[0-9 ()/-]+$")
+LANGUAGE_CODE = r"^[a-z]{2,3}$"
+PHONE_NUMBER = r"^\+?[0-9 ()/-]+$"
 
 
 def text(max_length: int, *, required: bool = False, **kwargs) -> fields.String:
@@ -41,7 +41,7 @@ def enum(enum_class, *, required: bool = False, nullable: bool = True, **kwargs)
 
 def language_code(**kwargs) -> fields.String:
     return fields.String(
-        validate=FullMatch(LANGUAGE_CODE, error="Use an ISO 639 code such as 'de' or 'prs'."),
+        validate=Pattern(LANGUAGE_CODE, error="Use an ISO 639 code such as 'de' or 'prs'."),
         **_with_metadata(kwargs, example="ar"),
     )
 
@@ -165,20 +165,10 @@ def phone(**kwargs) -> fields.String:
         allow_none=True,
         validate=[
             validate.Length(max=50),
-            FullMatch(PHONE_NUMBER, error="Use digits, spaces and + ( ) / - only."),
+            Pattern(PHONE_NUMBER, error="Use digits, spaces and + ( ) / - only."),
         ],
         **_with_metadata(kwargs, example="+49 3491 479-0"),
     )
-
-
-class FullMatch(validate.Regexp):
-    """`validate.Regexp` over the whole value, published as the field's `pattern`: Python's
-    `$` lets a trailing newline through, JSON Schema's does not."""
-
-    def __call__(self, value: str) -> str:
-        if self.regex.fullmatch(value) is None:
-            raise ma.ValidationError(self._format_error(value))
-        return value
 
 
 _HOST_LABEL = r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
@@ -196,7 +186,7 @@ def web_address(max_length: int, **kwargs) -> fields.String:
     return fields.String(
         validate=[
             validate.Length(max=max_length),
-            FullMatch(
+            Pattern(
                 WEB_ADDRESS,
                 error="Use an absolute http:// or https:// address, such as "
                 "https://www.example.org/; escape spaces and umlauts as %20, %C3%A4, ...",
