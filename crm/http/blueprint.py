@@ -18,6 +18,7 @@ from crm.database import SAFE_METHODS
 from crm.errors import PROBLEM_JSON, BadRequest, InvalidInput, Problem, UnsupportedMediaType
 from crm.http import idempotency
 from crm.http.auth import authorize
+from crm.http.operations import REQUEST_ID
 from crm.models.enums import ApiRole
 
 
@@ -176,8 +177,9 @@ class Api(flask_smorest.Api):
             response = {"description": status.phrase}
             if status >= 400:
                 response["schema"] = ProblemSchema
+            response["headers"] = {"X-Request-ID": REQUEST_ID}
             if status == 429:
-                response["headers"] = {"Retry-After": RETRY_AFTER}
+                response["headers"]["Retry-After"] = RETRY_AFTER
             prepare_response(response, self.spec, PROBLEM_JSON)
             self.spec.components.response(status.name, response, lazy=True)
 
