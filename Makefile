@@ -23,7 +23,8 @@ test: $(BIN)/.installed lint peers
 	$(BIN)/pytest
 
 ## The programs nobody here wrote that the tests hold the contract against (Node: the
-## Standard Webhooks reference verifier, the OpenID provider `oidc-provider`), as
+## Standard Webhooks reference verifier, the OpenID provider `oidc-provider`, the OpenAPI
+## linter Spectral), as
 ## tests/peers/package-lock.json pins them.
 ## Without npm their tests are skipped, except under CI=true, where that fails the run.
 peers: $(PEERS)/node_modules/.installed

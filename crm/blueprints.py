@@ -22,6 +22,7 @@ from crm.api import (
 from crm.changes.api import changes, webhooks
 from crm.duplicates.api import duplicates, merges
 from crm.http.blueprint import Api, ErrorResponses
+from crm.http.operations import Operations, exclusive_bounds
 from crm.imports.api import imports
 from crm.network.api import network
 from crm.privacy.api import privacy
@@ -93,11 +94,12 @@ def init_app(app: Flask) -> None:
             },
         },
     )
-    api = Api(spec_kwargs={"extra_plugins": [ErrorResponses(), ReportParameters()]})
+    api = Api(spec_kwargs={"extra_plugins": [ErrorResponses(), ReportParameters(), Operations()]})
     # The addresses the API hands out (`links`): marshmallow's own `format: url` is not one
     # that JSON Schema or client generators know.
     api.register_field(ma.fields.Url, "string", "uri")
     api.init_app(app)
+    api.ma_plugin.converter.add_attribute_function(exclusive_bounds)
     for blueprint in BLUEPRINTS:
         api.register_blueprint(blueprint)
     app.register_blueprint(

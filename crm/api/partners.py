@@ -11,7 +11,6 @@ from crm.duplicates.api.duplicates import CreateArgs, refuse_likely_duplicate
 from crm.http.blueprint import Blueprint
 from crm.http.fields import (
     ClassifiedSchema,
-    FullMatch,
     MergePatch,
     RefList,
     ResourceSchema,
@@ -25,7 +24,6 @@ from crm.http.fields import (
     web_address,
 )
 from crm.http.listing.pages import (
-    PRINTABLE,
     SearchableListArgs,
     SortField,
     envelope,
@@ -33,6 +31,7 @@ from crm.http.listing.pages import (
     paginate,
 )
 from crm.http.listing.rows import AcceptsDumped, RowDump
+from crm.http.patterns import NO_NUL, Pattern
 from crm.models import Membership, Municipality, Partner, PartnerKind
 from crm.models.enums import PartnerStatus, Sector
 from crm.records.items import create, delete, get_or_404, item_response, update
@@ -69,7 +68,7 @@ class PartnerSchema(AcceptsDumped, ResourceSchema, ClassifiedSchema):
     street = text(200, metadata={"example": "Gräfestraße 24"})
     postal_code = fields.String(
         allow_none=True,
-        validate=FullMatch(r"^\d{5}$", error="A German postal code has five digits."),
+        validate=Pattern(r"^[0-9]{5}$", error="A German postal code has five digits."),
         metadata={"example": "06110"},
     )
     town = text(100, metadata={"example": "Halle (Saale)"})
@@ -103,7 +102,7 @@ PARTNER_ROWS = RowDump(PartnerSchema(), Partner)
 
 
 class PartnerListArgs(SearchableListArgs):
-    kind = fields.List(fields.String(validate=[validate.Length(max=60), PRINTABLE]))
+    kind = fields.List(fields.String(validate=[validate.Length(max=60), NO_NUL]))
     sector = fields.List(fields.Enum(Sector, by_value=True))
     status = fields.List(fields.Enum(PartnerStatus, by_value=True))
     topic_id = fields.List(fields.UUID())

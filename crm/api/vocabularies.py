@@ -12,8 +12,9 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from crm.http.blueprint import Blueprint
-from crm.http.fields import FullMatch, MergePatch, ResourceSchema, free_text, text
+from crm.http.fields import MergePatch, ResourceSchema, free_text, text
 from crm.http.listing.pages import SearchableListArgs, SortField, envelope, paginate
+from crm.http.patterns import Pattern
 from crm.models import Municipality, PartnerKind, TargetGroup, Topic
 from crm.models.enums import ApiRole
 from crm.models.vocabulary import Vocabulary
@@ -76,7 +77,7 @@ class VocabularySchema(ResourceSchema):
         required=True,
         validate=[
             validate.Length(max=60),
-            FullMatch(SNAKE_CASE, error="Use lower snake_case, e.g. 'job_centre'."),
+            Pattern(SNAKE_CASE, error="Use lower snake_case, e.g. 'job_centre'."),
         ],
         metadata={
             "description": "Stable identifier other systems use; fixed once created.",

@@ -9,13 +9,13 @@ every transaction still to commit lies above it. SQLite has one writer at a time
 positions are already in commit order there.
 """
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, literal_column, or_, select, true
 from sqlalchemy.orm import Session
 
+from crm.http.patterns import Pattern
 from crm.models import ChangeEvent
 from crm.ordering import after
 from crm.records.audit import as_json
@@ -24,8 +24,7 @@ from crm.records.audit import as_json
 OLDEST_RUNNING = literal_column("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
 # The reader's own transaction, if it wrote: its changes are its own to see.
 OWN_TRANSACTION = literal_column("pg_current_xact_id_if_assigned()::text::bigint")
-TOKEN_PATTERN = r"^[0-9]{1,18}-[0-9]{1,18}$"
-TOKEN = re.compile(TOKEN_PATTERN)
+TOKEN = Pattern(r"^[0-9]{1,18}-[0-9]{1,18}$")
 FEED_ORDER = ((ChangeEvent.txid, False), (ChangeEvent.position, False))
 
 
@@ -43,7 +42,7 @@ class FeedPosition:
     @classmethod
     def parse(cls, token: str) -> "FeedPosition":
         """Raises ValueError for a token this feed did not make."""
-        if not TOKEN.match(token):
+        if not TOKEN.accepts(token):
             raise ValueError("Not a cursor of the change feed.")
         txid, position = token.split("-")
         return cls(int(txid), int(position))

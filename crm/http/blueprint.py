@@ -19,6 +19,7 @@ from crm.database import SAFE_METHODS
 from crm.errors import PROBLEM_JSON, BadRequest, InvalidInput, Problem, UnsupportedMediaType
 from crm.http import idempotency, json_body
 from crm.http.auth import authorize
+from crm.http.operations import REQUEST_ID
 from crm.http.rate_limit import DOCUMENTED_FIELDS as RATE_LIMIT_FIELDS
 from crm.models.enums import ApiRole
 
@@ -218,8 +219,9 @@ class Api(flask_smorest.Api):
             response = {"description": status.phrase}
             if status >= 400:
                 response["schema"] = ProblemSchema
+            response["headers"] = {"X-Request-ID": REQUEST_ID}
             if status >= 400 and status != 401:  # 401: no key or token was accepted
-                response["headers"] = dict(rate_limit_fields)
+                response["headers"] |= rate_limit_fields
             if status == 429:
                 response["headers"]["Retry-After"] = RETRY_AFTER
             prepare_response(response, self.spec, PROBLEM_JSON)

@@ -6,7 +6,6 @@ names, mail subjects and one-line listings; free text (notes, descriptions) may 
 lines. Whole numbers are not rounded, and a point in time must exist in UTC.
 """
 
-import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -16,11 +15,12 @@ from marshmallow import fields, validate
 from sqlalchemy import select
 
 from crm.database import db
+from crm.http.patterns import Pattern
 from crm.models import TargetGroup, Topic
 from crm.models.base import singular
 
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
-PHONE_NUMBER = re.compile(r"^\+?[0-9 ()/-]+$")
+LANGUAGE_CODE = r"^[a-z]{2,3}$"
+PHONE_NUMBER = r"^\+?[0-9 ()/-]+$"
 
 
 # No control characters (C0, DEL, C1) and no Unicode line or paragraph separators.
@@ -84,7 +84,7 @@ def enum(enum_class, *, required: bool = False, nullable: bool = True, **kwargs)
 
 def language_code(**kwargs) -> fields.String:
     return fields.String(
-        validate=FullMatch(LANGUAGE_CODE, error="Use an ISO 639 code such as 'de' or 'prs'."),
+        validate=Pattern(LANGUAGE_CODE, error="Use an ISO 639 code such as 'de' or 'prs'."),
         **_with_metadata(kwargs, example="ar"),
     )
 
@@ -208,24 +208,14 @@ def phone(**kwargs) -> fields.String:
         allow_none=True,
         validate=[
             validate.Length(max=50),
-            FullMatch(PHONE_NUMBER, error="Use digits, spaces and + ( ) / - only."),
+            Pattern(PHONE_NUMBER, error="Use digits, spaces and + ( ) / - only."),
         ],
         **_with_metadata(kwargs, example="+49 3491 479-0"),
     )
 
 
-class FullMatch(validate.Regexp):
-    """`validate.Regexp` over the whole value, published as the field's `pattern`: Python's
-    `$` lets a trailing newline through, JSON Schema's does not."""
-
-    def __call__(self, value: str) -> str:
-        if self.regex.fullmatch(value) is None:
-            raise ma.ValidationError(self._format_error(value))
-        return value
-
-
-ONE_LINE = FullMatch(LINE, error="Must be one line, without control characters.")
-PROSE_ONLY = FullMatch(
+ONE_LINE = Pattern(LINE, error="Must be one line, without control characters.")
+PROSE_ONLY = Pattern(
     PROSE, error="Must not contain control characters other than line breaks and tabs."
 )
 
@@ -244,7 +234,7 @@ def web_address(max_length: int, **kwargs) -> fields.String:
     return fields.String(
         validate=[
             validate.Length(max=max_length),
-            FullMatch(
+            Pattern(
                 WEB_ADDRESS,
                 error="Use an absolute http:// or https:// address, such as "
                 "https://www.example.org/; escape spaces and umlauts as %20, %C3%A4, ...",

@@ -16,7 +16,6 @@ a request answers 410 and is still not carried out again.
 
 import hashlib
 import json
-import re
 import uuid
 from datetime import timedelta
 
@@ -26,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 
 from crm.database import db
 from crm.errors import BadRequest, Conflict, Gone, Problem
+from crm.http.patterns import Pattern
 from crm.models import IdempotentRequest
 from crm.models.base import utcnow
 
@@ -33,7 +33,7 @@ HEADER = "Idempotency-Key"
 KEEP = timedelta(hours=24)
 # More than one key expires per key stored only after a burst: each store catches up a bit.
 PURGE_BATCH = 100
-VALID_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+VALID_KEY = Pattern(r"^[\x21-\x7e]{1,255}$")
 # What a repeat needs to look like the first answer.
 REPLAYED_HEADERS = ("Content-Type", "Location", "ETag")
 
@@ -46,7 +46,7 @@ PARAMETER = {
     "`Idempotent-Replayed: true`) and changes nothing; the same key with another body is "
     "a 422, a repeat while the first is still running a 409. "
     f"Kept for {KEEP.total_seconds() / 3600:.0f} hours.",
-    "schema": {"type": "string", "pattern": VALID_KEY.pattern, "maxLength": 255},
+    "schema": VALID_KEY.schema(maxLength=255),
 }
 
 
@@ -63,7 +63,7 @@ def begin() -> Response | None:
     key = request.headers.get(HEADER)
     if request.method != "POST" or key is None:
         return None
-    if not VALID_KEY.match(key):
+    if not VALID_KEY.accepts(key):
         raise BadRequest(
             "Invalid Idempotency-Key.",
             errors={HEADER: ["Use 1 to 255 visible ASCII characters, such as a UUID."]},

@@ -6,7 +6,7 @@ Every expression it matches is one cronsim accepts and that falls due within a f
 ranges run upwards, and a day of the month after the 28th (or `L`, the last day) is only
 taken with every month (`*`), so that no schedule waits for a 30 February."""
 
-import re
+from crm.http.patterns import Pattern
 
 MONTHS = tuple("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split())
 WEEKDAYS = tuple("SUN MON TUE WED THU FRI SAT".split())
@@ -67,4 +67,4 @@ ANY_DAY = _field(1, 31, extra="L")
 MONTH = _field(1, 12, MONTHS)
 WEEKDAY = _field(0, 7, WEEKDAYS)
 
-CRON = re.compile(f"^{MINUTE} {HOUR} (?:{DAY_IN_EVERY_MONTH} {MONTH}|{ANY_DAY} \\*) {WEEKDAY}$")
+CRON = Pattern(f"^{MINUTE} {HOUR} (?:{DAY_IN_EVERY_MONTH} {MONTH}|{ANY_DAY} \\*) {WEEKDAY}$")

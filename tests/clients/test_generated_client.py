@@ -13,8 +13,8 @@ import pytest
 
 SPEC = Path(__file__).resolve().parents[2] / "openapi" / "openapi.json"
 GENERATOR = Path(sys.executable).parent / "openapi-python-client"
-FEED = "changes.get_api_v1_changes"
-CREATE_PARTNER = "partners.post_api_v1_partners"
+FEED = "changes.list_changes"
+CREATE_PARTNER = "partners.create_partner"
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +49,7 @@ def api(generated, served):
 
 
 def _call(generated, module: str, **kwargs):
-    """`_call(generated, "partners.post_api_v1_partners", ...)`: the parsed response,
+    """`_call(generated, "partners.create_partner", ...)`: the parsed response,
     which must not be a problem."""
     response = generated(f"api.{module}").sync_detailed(**kwargs)
     assert response.status_code < 300, response.content
@@ -91,7 +91,7 @@ def test_a_generated_client_tells_the_whole_story(generated, api):
     )
     group = _call(
         generated,
-        "steering_groups.post_api_v1_steering_groups",
+        "steering_groups.create_steering_group",
         client=api,
         body=models.SteeringGroup(
             name=f"Steuerungsgruppe {suffix}", kind=models.SteeringGroupKind.STEERING_GROUP
@@ -100,7 +100,7 @@ def test_a_generated_client_tells_the_whole_story(generated, api):
     for partner, role in ((chamber, "CHAIR"), (school, "MEMBER")):
         _call(
             generated,
-            "memberships.post_api_v1_steering_groups_group_id_memberships",
+            "memberships.create_steering_group_membership",
             client=api,
             group_id=group.id,
             body=models.Membership(
@@ -111,7 +111,7 @@ def test_a_generated_client_tells_the_whole_story(generated, api):
         )
     agreement = _call(
         generated,
-        "agreements.post_api_v1_agreements",
+        "agreements.create_agreement",
         client=api,
         body=models.Agreement(
             title=f"Kooperationsvereinbarung {suffix}",
@@ -122,7 +122,7 @@ def test_a_generated_client_tells_the_whole_story(generated, api):
     for partner in (chamber, centre):
         _call(
             generated,
-            "parties.post_api_v1_agreements_agreement_id_parties",
+            "parties.create_agreement_party",
             client=api,
             agreement_id=agreement.id,
             body=models.Party(partner_id=partner.id, role=models.PartyRole.PARTY),
@@ -130,7 +130,7 @@ def test_a_generated_client_tells_the_whole_story(generated, api):
 
     members = _call(
         generated,
-        "memberships.get_api_v1_steering_groups_group_id_memberships",
+        "memberships.list_steering_group_memberships",
         client=api,
         group_id=group.id,
     )
@@ -139,7 +139,7 @@ def test_a_generated_client_tells_the_whole_story(generated, api):
     listed, page = [], 1
     while True:
         result = _call(
-            generated, "partners.get_api_v1_partners", client=api, q=suffix, page=page, page_size=2
+            generated, "partners.list_partners", client=api, q=suffix, page=page, page_size=2
         )
         listed += [p.id for p in result.data]
         if not result.links.next_:
@@ -165,9 +165,7 @@ def test_a_repeated_post_with_the_same_idempotency_key_creates_nothing(generated
     )
     key = str(uuid.uuid4())
     first, again = (
-        _call(
-            generated, "partners.post_api_v1_partners", client=api, body=body, idempotency_key=key
-        )
+        _call(generated, "partners.create_partner", client=api, body=body, idempotency_key=key)
         for _ in range(2)
     )
     assert again.id == first.id

@@ -15,7 +15,7 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TIMEOUT = 30
-LIST_PARTNERS = "#operations-partners-get_api_v1_partners"
+LIST_PARTNERS = "#operations-partners-listPartners"
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +58,7 @@ def test_swagger_ui_loads_with_no_request_beyond_the_app(docs, served):
     assert [u for u in urls if not u.startswith(served.base_url + "/")] == []
 
 
-def test_an_authorized_user_runs_a_list_call_and_sees_the_answer(docs, served):
+def _authorize(docs, served) -> WebDriverWait:
     wait = WebDriverWait(docs, TIMEOUT)
     docs.find_element(By.CSS_SELECTOR, ".auth-wrapper .authorize").click()
     key_field = wait.until(
@@ -67,11 +67,22 @@ def test_an_authorized_user_runs_a_list_call_and_sees_the_answer(docs, served):
     key_field.send_keys(served.admin_key)
     docs.find_element(By.CSS_SELECTOR, ".modal-ux .auth-btn-wrapper .authorize").click()
     docs.find_element(By.CSS_SELECTOR, ".modal-ux .btn-done").click()
+    return wait
 
+
+def _run_list_partners(docs, served, **parameters: str):
+    """Authorize, open "list partners", fill in `parameters`, execute: (status, body)."""
+    wait = _authorize(docs, served)
     docs.find_element(By.CSS_SELECTOR, f"{LIST_PARTNERS} .opblock-summary").click()
-    wait.until(
+    execute = wait.until(
         shown.element_to_be_clickable((By.CSS_SELECTOR, f"{LIST_PARTNERS} .execute"))
-    ).click()
+    )
+    for name, value in parameters.items():
+        field = docs.find_element(
+            By.CSS_SELECTOR, f'{LIST_PARTNERS} tr[data-param-name="{name}"] input'
+        )
+        field.send_keys(value)
+    execute.click()
     status = wait.until(
         shown.visibility_of_element_located(
             (
@@ -81,6 +92,18 @@ def test_an_authorized_user_runs_a_list_call_and_sees_the_answer(docs, served):
         )
     )
     body = docs.find_element(By.CSS_SELECTOR, f"{LIST_PARTNERS} .live-responses-table .microlight")
-    assert status.text.strip() == "200"
-    assert '"pagination"' in body.text
+    return status.text.strip(), body.text
+
+
+def test_an_authorized_user_runs_a_list_call_and_sees_the_answer(docs, served):
+    status, body = _run_list_partners(docs, served)
+    assert status == "200"
+    assert '"pagination"' in body
     assert live.refused_by_the_policy(docs) == []
+
+
+def test_try_it_out_runs_a_search_its_published_pattern_admits(docs, served):
+    """Swagger UI checks a parameter against its published `pattern` before it sends it."""
+    status, body = _run_list_partners(docs, served, q="Jugendförderung")
+    assert status == "200"
+    assert '"pagination"' in body

@@ -6,7 +6,7 @@ from flask.views import MethodView
 from marshmallow import fields, validate
 from werkzeug.urls import iri_to_uri
 
-from crm.changes.feed import TOKEN_PATTERN, FeedPosition, as_payload, changes_after
+from crm.changes.feed import TOKEN, FeedPosition, as_payload, changes_after
 from crm.database import db
 from crm.http.blueprint import Blueprint
 from crm.http.fields import WholeNumber
@@ -37,7 +37,7 @@ class FeedArgs(ma.Schema):
     cursor = FeedCursor(
         metadata={
             "description": "`next_cursor` of the previous page; absent: from the start.",
-            "pattern": TOKEN_PATTERN,
+            "pattern": TOKEN.source,
             "example": "48213-1077",
         },
     )

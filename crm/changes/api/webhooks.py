@@ -1,7 +1,5 @@
 """/api/v1/webhooks: subscriptions of other systems to changes, and their delivery log."""
 
-import re
-
 import marshmallow as ma
 from flask import current_app
 from flask.views import MethodView
@@ -15,6 +13,7 @@ from crm.database import db
 from crm.http.blueprint import Blueprint
 from crm.http.fields import ONE_LINE, MergePatch, ResourceSchema, Timestamp, text, web_address
 from crm.http.listing.pages import ListArgs, SortField, envelope, equality_filters, paginate
+from crm.http.patterns import Pattern
 from crm.models import WebhookDelivery, WebhookSubscription
 from crm.models.base import utcnow
 from crm.models.enums import ApiRole, AuditAction
@@ -78,13 +77,13 @@ The answer shows the new secret; it is not shown again.
 """
 
 ACTIONS = "|".join(action.value for action in AuditAction)
-EVENT_TYPE = re.compile(rf"^(\*|[a-z_]{{1,60}}\.(\*|{ACTIONS}))$")
+EVENT_TYPE = Pattern(rf"^(\*|[a-z_]{{1,60}}\.(\*|{ACTIONS}))$")
 
 
 class EventType(fields.String):
     def _deserialize(self, value, attr, data, **kwargs) -> str:
         event_type = super()._deserialize(value, attr, data, **kwargs)
-        if not EVENT_TYPE.match(event_type):
+        if not EVENT_TYPE.accepts(event_type):
             raise ma.ValidationError(
                 "Use `<resource_type>.<action>` (`partner.update`), `<resource_type>.*` "
                 f"or `*`; actions: {ACTIONS.replace('|', ', ')}."
@@ -117,7 +116,7 @@ class WebhookSchema(ResourceSchema):
     )
     description = text(200, metadata={"example": "Intranet directory"})
     event_types = fields.List(
-        EventType(metadata={"example": "steering_group.*", "pattern": EVENT_TYPE.pattern}),
+        EventType(metadata={"example": "steering_group.*", "pattern": EVENT_TYPE.source}),
         required=True,
         validate=validate.Length(min=1, max=50),
         metadata={"description": "`partner.update`, `membership.*`, or `*` for every change."},

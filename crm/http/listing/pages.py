@@ -39,6 +39,7 @@ from crm.http.links import this_url_with
 from crm.http.listing.keyset import Cursor, CursorField
 from crm.http.listing.rows import Dumped
 from crm.http.listing.shapes import Shapes
+from crm.http.patterns import NO_NUL, Pattern
 from crm.ordering import after
 from crm.text import fold
 
@@ -56,25 +57,26 @@ class SortField(fields.String):
         self.allowed = tuple(allowed)
         choices = ", ".join(self.allowed)
         key = f"-?({'|'.join(self.allowed)})"
+        self.pattern = Pattern(f"^{key}(,{key})*$")
         super().__init__(
             metadata={
                 "description": f"Comma-separated fields, `-` for descending. One of: {choices}.",
                 "example": f"-{self.allowed[-1]}",
-                "pattern": f"^{key}(,{key})*$",
+                "pattern": self.pattern.source,
             },
             **kwargs,
         )
 
     def _deserialize(self, value, attr, data, **kwargs) -> list[tuple[str, bool]]:
-        keys = []
-        for part in super()._deserialize(value, attr, data, **kwargs).split(","):
-            name = part.strip().removeprefix("-")
-            if name not in self.allowed:
-                raise ma.ValidationError(
-                    f"Cannot sort by '{name}'. Sort by one of: {', '.join(self.allowed)}."
-                )
-            keys.append((name, part.strip().startswith("-")))
-        return keys
+        value = super()._deserialize(value, attr, data, **kwargs)
+        if not self.pattern.accepts(value):
+            names = (part.removeprefix("-") for part in value.split(","))
+            unknown = ", ".join(f"'{name}'" for name in names if name not in self.allowed)
+            raise ma.ValidationError(
+                f"Cannot sort by {unknown or repr(value)}. "
+                f"Sort by one of: {', '.join(self.allowed)}."
+            )
+        return [(part.removeprefix("-"), part.startswith("-")) for part in value.split(",")]
 
 
 class ListArgs(ma.Schema):
@@ -95,7 +97,7 @@ PRINTABLE = ONE_LINE
 
 class SearchableListArgs(ListArgs):
     q = fields.String(
-        validate=[validate.Length(min=1, max=200), PRINTABLE],
+        validate=[validate.Length(min=1, max=200), NO_NUL],
         metadata={
             "description": "Text search, accent- and case-insensitive: "
             "'jugendforderung' finds 'Jugendförderung'."

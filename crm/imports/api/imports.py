@@ -1,8 +1,6 @@
 """/api/v1/imports: Datenübernahme, bringing existing lists (CSV, XLSX) in, and the record
 of every import."""
 
-import re
-
 import marshmallow as ma
 from flask.views import MethodView
 from flask_smorest.fields import Upload
@@ -14,13 +12,13 @@ from crm.database import db
 from crm.http.blueprint import Blueprint
 from crm.http.fields import ResourceSchema
 from crm.http.listing.pages import (
-    PRINTABLE,
     ListArgs,
     SortField,
     envelope,
     equality_filters,
     paginate,
 )
+from crm.http.patterns import NO_NUL, Pattern
 from crm.imports.columns import parse_mapping_item
 from crm.imports.run import import_file
 from crm.models import ImportRecord
@@ -43,7 +41,7 @@ blp = Blueprint(
 # `str.strip` sees it), `=`, and a field without `=`; no NUL. Spelled out for JSON Schema,
 # whose `\s` is not Python's.
 _BLANK = "".join(f"\\u{code:04x}" for code in range(0x10000) if chr(code).isspace())
-MAPPING_ITEM = re.compile(f"^[^\\x00]*[^\\x00{_BLANK}][^\\x00]*=[^=\\x00]*$")
+MAPPING_ITEM = Pattern(f"^[^\\x00]*[^\\x00{_BLANK}][^\\x00]*=[^=\\x00]*$")
 
 
 class MappingField(fields.String):
@@ -52,7 +50,7 @@ class MappingField(fields.String):
     def _deserialize(self, value, attr, data, **kwargs) -> tuple[str, str | None]:
         text = super()._deserialize(value, attr, data, **kwargs)
         validate.Length(max=300)(text)
-        if MAPPING_ITEM.fullmatch(text) is None:
+        if not MAPPING_ITEM.accepts(text):
             raise ma.ValidationError("Write it as 'Header=field', e.g. 'Träger=name'.")
         return parse_mapping_item(text)
 
@@ -76,7 +74,7 @@ class ImportArgs(ma.Schema):
         },
     )
     mapping = fields.List(
-        MappingField(metadata={"maxLength": 300, "pattern": MAPPING_ITEM.pattern}),
+        MappingField(metadata={"maxLength": 300, "pattern": MAPPING_ITEM.source}),
         validate=validate.Length(max=200),
         metadata={
             "description": "Which column fills which field, where the headers do not say it "
@@ -142,7 +140,7 @@ class ImportSchema(ResourceSchema):
 
 class ImportListArgs(ListArgs):
     resource = fields.List(fields.Enum(ImportResource, by_value=True))
-    actor = fields.List(fields.String(validate=[validate.Length(max=200), PRINTABLE]))
+    actor = fields.List(fields.String(validate=[validate.Length(max=200), NO_NUL]))
     sort = SortField(("created_at",))
 
 

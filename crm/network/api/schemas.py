@@ -8,7 +8,8 @@ import marshmallow as ma
 from marshmallow import fields, validate
 
 from crm.api.vocabularies import SNAKE_CASE
-from crm.http.fields import FullMatch, Timestamp
+from crm.http.fields import Timestamp
+from crm.http.patterns import Pattern
 from crm.models.enums import Sector
 from crm.network.model import public_id
 from crm.network.overlaps import DEFAULT_THRESHOLD
@@ -38,7 +39,7 @@ class NetworkArgs(ma.Schema):
         fields.String(
             validate=[
                 validate.Length(max=60),
-                FullMatch(SNAKE_CASE, error="A partner kind code, e.g. 'job_centre'."),
+                Pattern(SNAKE_CASE, error="A partner kind code, e.g. 'job_centre'."),
             ]
         ),
         metadata={"description": "Partner kinds, codes from /api/v1/partner-kinds."},
