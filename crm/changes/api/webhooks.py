@@ -96,7 +96,7 @@ class WebhookSecret(fields.String):
     the `whsec_` secret whose key is their UTF-8 bytes)."""
 
     def __init__(self, **kwargs):
-        limits = {"minLength": 16, "maxLength": 200}
+        limits = {"minLength": 16, "maxLength": 200, "pattern": ONE_LINE.source}
         super().__init__(**kwargs | {"metadata": limits | kwargs.get("metadata", {})})
 
     def _deserialize(self, value, attr, data, **kwargs) -> str:
