@@ -124,3 +124,18 @@ def test_webhook_secrets_stored_before_keep_their_bytes_as_the_key(empty_databas
         "SELECT secret, previous_secret FROM webhook_subscriptions",
     )  # fmt: skip
     assert found == ("whsec_" + base64.b64encode(secret.encode()).decode(), None)
+
+
+def test_contacts_stored_before_matching_across_scripts_get_the_new_key(empty_database_url):
+    contact = {
+        "family_name": "Шевченко",
+        "status": "active",
+        "legal_basis": "public_task",
+        "consent_purposes": "[]",
+        **SEARCH_COLUMNS,
+    }
+    found = stored_before(
+        empty_database_url, "a3f8c1d5e902", "contacts", contact,
+        "SELECT family_sound FROM contacts",
+    )  # fmt: skip
+    assert found == (name_sound("Shevchenko"),)

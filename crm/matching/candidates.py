@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 
 from crm.collector import collector_paused
 from crm.matching.names import parse
-from crm.matching.phonetics import cologne_phonetics
+from crm.matching.people import name_set
 from crm.matching.records import (
     LIKELY,
     Match,
@@ -21,6 +21,7 @@ from crm.matching.records import (
     PersonRecord,
     compare_organisations,
     compare_people,
+    name_sound,
     phone_digits,
 )
 
@@ -44,7 +45,12 @@ def _token_key(token: str) -> str:
 
 
 def person_keys(record: PersonRecord) -> set[Hashable]:
-    keys: set[Hashable] = {cologne_phonetics(record.family_name)}
+    """The family name's key; and, as an alias, the words of the whole name in any order,
+    which a name written family name first shares with it."""
+    keys: set[Hashable] = {name_sound(record.family_name)}
+    words = name_set(record.family_name, record.given_name)
+    if len(words) >= 2:
+        keys.add(("alias", words))
     if record.email:
         keys.add(("signal", ("email", record.email.strip().lower())))
     if phone_digits(record.phone):
@@ -63,7 +69,8 @@ def candidates(
 
     Two records are compared when they share a strong signal, or two pieces of evidence
     (one, where a record has no more) from blocks small enough to tell records apart:
-    name tokens count one each, initials at most one together.
+    name tokens count one each, initials at most one together. An alias (another form of
+    the name) compares the records sharing it, as a signal does, but is no evidence.
     """
     record_keys = [set(keys(record)) for record in records]
     blocks: dict[Hashable, list[int]] = defaultdict(list)
@@ -81,7 +88,7 @@ def candidates(
     compared: set[int] = set()
     for key, members in telling.items():
         pairs = {first * size + second for first, second in combinations(members, 2)}
-        if _is(key, "signal"):
+        if _is(key, "signal") or _is(key, "alias"):
             compared |= pairs
         elif _is(key, "initials"):
             by_initials |= pairs
@@ -91,7 +98,7 @@ def candidates(
     compared |= twice
     # A record with one key at most: one piece of evidence is all it can give.
     for position, found in enumerate(record_keys):
-        if len(found) >= 2:
+        if _evidence(found) >= 2:
             continue
         for key in found:
             for other in telling.get(key, ()):
@@ -111,6 +118,10 @@ def _too_common(key: Hashable, members) -> bool:
     """A block so common (a town every partner shares) that it says nothing; strong
     signals always say something."""
     return len(members) > MAX_BLOCK and not _is(key, "signal")
+
+
+def _evidence(keys: set[Hashable]) -> int:
+    return sum(not _is(key, "alias") for key in keys)
 
 
 def _count(pairs: set[int], once: set[int], twice: set[int]) -> None:
@@ -149,7 +160,7 @@ class CandidateIndex(Generic[R]):
         """Files `record` in its blocks (`keys`, when the caller worked them out for
         `likely` already)."""
         found = set(self.keys(record)) if keys is None else keys
-        self.key_counts[record.id] = len(found)
+        self.key_counts[record.id] = _evidence(found)
         for key in found:
             self.blocks[key].append(record)
 
@@ -164,7 +175,7 @@ class CandidateIndex(Generic[R]):
             if _too_common(key, members):
                 continue
             for member in members:
-                if _is(key, "signal"):
+                if _is(key, "signal") or _is(key, "alias"):
                     evidence[member.id] += 2
                 elif _is(key, "initials"):
                     by_initials.add(member.id)
@@ -172,7 +183,7 @@ class CandidateIndex(Generic[R]):
                     evidence[member.id] += 1
                 compared[member.id] = member
         evidence.update(by_initials)
-        sparse = len(found) < 2
+        sparse = _evidence(found) < 2
         matches = [
             self.compare(record, compared[other])
             for other, count in evidence.items()

@@ -64,7 +64,7 @@ def word(text: str) -> Word:
     abjad = script == "ARABIC"
     latin = _BEFORE.sub(lambda m: BEFORE_TRANSLITERATION[m[0]], text)
     latin = ARABIC_ARTICLE.sub("al", latin) if abjad else latin
-    letters = "".join(c for c in anyascii(latin).lower() if c.isalpha())
+    letters = "".join(c for c in anyascii(latin).lower() if c.isalnum())
     if abjad:  # "و" and "ي" inside a word are long vowels
         letters = letters[:1] + re.sub("[wy]", "", letters[1:])
     return Word(fold(text), _respelled(letters), _respelled(letters, SPELLING), abjad, script)
@@ -185,3 +185,41 @@ def name_set(family: str, given: str | None) -> tuple[str, ...]:
     """The words of a whole name in any order: what a name and its reordering share."""
     found = [*words(family), *words(given, particles=False)]
     return tuple(sorted(w.spelling for w in found))
+
+
+# A name's first sound, as a class of `_CLASSES` ("0": a vowel, "j" or "h").
+_FIRST_CLASSES = str.maketrans("aeiouhjbpdtfvcgklmnrsz", "0000000112233444566788")
+# The letters of the scripts a stored name may be in, by their first sound.
+_LETTERS = [
+    chr(c)
+    for r in ((0x61, 0x7B), (0x3B1, 0x3CA), (0x430, 0x460), (0x621, 0x64B))
+    for c in range(*r)
+]
+
+
+@cache
+def _first_sound(text: str) -> str:
+    spelled = word(text[:2]).spelling if text else ""
+    return spelled[:1].translate(_FIRST_CLASSES) or "0"
+
+
+def _letters_by_sound() -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for letter in _LETTERS:
+        if letter.isalpha() and fold(letter) == letter:
+            found.setdefault(_first_sound(letter), set()).add(letter)
+    found.setdefault("3", set()).add("p")  # "Philipp" / "Filip"
+    return {sound: frozenset(letters) for sound, letters in found.items()}
+
+
+_BY_SOUND = _letters_by_sound()
+
+
+def alike_initials(name: str) -> frozenset[str]:
+    """The letters, in any script, that a name agreeing with `name` may begin with, so
+    that a database can narrow the search by the folded names ("Claudia": c, k, g, q,
+    and their Cyrillic, Greek and Arabic counterparts)."""
+    folded = fold(name).strip(" .-'")
+    if not folded:
+        return frozenset()
+    return _BY_SOUND.get(_first_sound(folded), frozenset()) | {folded[0]}
