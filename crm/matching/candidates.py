@@ -70,7 +70,7 @@ def candidates(
     Two records are compared when they share a strong signal, or two pieces of evidence
     (one, where a record has no more) from blocks small enough to tell records apart:
     name tokens count one each, initials at most one together. An alias (another form of
-    the name) compares the records sharing it, as a signal does, but is no evidence.
+    the name) compares the records sharing it and no name key, but is no evidence.
     """
     record_keys = [set(keys(record)) for record in records]
     blocks: dict[Hashable, list[int]] = defaultdict(list)
@@ -87,8 +87,15 @@ def candidates(
     by_initials: set[int] = set()
     compared: set[int] = set()
     for key, members in telling.items():
+        if _is(key, "alias"):
+            compared.update(
+                first * size + second
+                for first, second in combinations(members, 2)
+                if _another_form(record_keys[first], record_keys[second])
+            )
+            continue
         pairs = {first * size + second for first, second in combinations(members, 2)}
-        if _is(key, "signal") or _is(key, "alias"):
+        if _is(key, "signal"):
             compared |= pairs
         elif _is(key, "initials"):
             by_initials |= pairs
@@ -101,6 +108,8 @@ def candidates(
         if _evidence(found) >= 2:
             continue
         for key in found:
+            if _is(key, "alias"):
+                continue
             for other in telling.get(key, ()):
                 if other != position:
                     compared.add(min(position, other) * size + max(position, other))
@@ -118,6 +127,12 @@ def _too_common(key: Hashable, members) -> bool:
     """A block so common (a town every partner shares) that it says nothing; strong
     signals always say something."""
     return len(members) > MAX_BLOCK and not _is(key, "signal")
+
+
+def _another_form(first: set[Hashable], second: set[Hashable]) -> bool:
+    """Records sharing an alias are another form of one name when they share no name key
+    (the same name in the same order shares its family name's key)."""
+    return all(_is(key, "alias") or _is(key, "signal") for key in first & second)
 
 
 def _evidence(keys: set[Hashable]) -> int:
@@ -175,7 +190,11 @@ class CandidateIndex(Generic[R]):
             if _too_common(key, members):
                 continue
             for member in members:
-                if _is(key, "signal") or _is(key, "alias"):
+                if _is(key, "alias"):
+                    if not _another_form(found, set(self.keys(member))):
+                        continue
+                    evidence[member.id] += 2
+                elif _is(key, "signal"):
                     evidence[member.id] += 2
                 elif _is(key, "initials"):
                     by_initials.add(member.id)

@@ -37,6 +37,8 @@ _VOWELS = frozenset("aeiou")
 _BEFORE = re.compile("|".join(map(re.escape, BEFORE_TRANSLITERATION)))
 _WORDS = re.compile(r"[^\w']+")
 _CLASSES = str.maketrans("bpdtfvcgklmnrsz", "112233444566788", "jh")
+# A name's first sound, as a class of `_CLASSES` ("0": a vowel, "j" or "h").
+_FIRST_CLASSES = str.maketrans("aeiouhjbpdtfvcgklmnrsz", "0000000112233444566788")
 
 
 @dataclass(frozen=True)
@@ -64,10 +66,17 @@ def word(text: str) -> Word:
     abjad = script == "ARABIC"
     latin = _BEFORE.sub(lambda m: BEFORE_TRANSLITERATION[m[0]], text)
     latin = ARABIC_ARTICLE.sub("al", latin) if abjad else latin
+    if abjad:  # alif and ain, transliterated as nothing or a mark, stand for vowels
+        latin = "".join(_arabic_letter(c) for c in latin)
     letters = "".join(c for c in anyascii(latin).lower() if c.isalnum())
     if abjad:  # "و" and "ي" inside a word are long vowels
         letters = letters[:1] + re.sub("[wy]", "", letters[1:])
     return Word(fold(text), _respelled(letters), _respelled(letters, SPELLING), abjad, script)
+
+
+def _arabic_letter(letter: str) -> str:
+    latin = anyascii(letter)
+    return "a" if letter.isalpha() and not any(c.isalpha() for c in latin) else latin
 
 
 def _respelled(letters: str, only: str | None = None) -> str:
@@ -139,13 +148,15 @@ def _one_letter_apart(a: str, b: str) -> bool:
 
 
 def sound_key(name: Word | str) -> str:
-    """What every name agreeing with this one shares: its consonants by how they sound
-    (stored as a contact's `family_sound`, and the blocks of the search for duplicates)."""
+    """What every name agreeing with this one shares: how it begins (a vowel or a class
+    of consonants) and its consonants by how they sound (stored as a contact's
+    `family_sound`, and the blocks of the search for duplicates)."""
     found = name if isinstance(name, Word) else whole(name)
     if found is None:
         return ""
+    first = found.spelling[:1].translate(_FIRST_CLASSES)
     classes = re.sub(r"(.)\1+", r"\1", found.skeleton.translate(_CLASSES))
-    return classes or f"={found.spelling}"
+    return first + classes if classes else f"={found.spelling}"
 
 
 def weakest(kinds: list[str]) -> str:
@@ -187,8 +198,6 @@ def name_set(family: str, given: str | None) -> tuple[str, ...]:
     return tuple(sorted(w.spelling for w in found))
 
 
-# A name's first sound, as a class of `_CLASSES` ("0": a vowel, "j" or "h").
-_FIRST_CLASSES = str.maketrans("aeiouhjbpdtfvcgklmnrsz", "0000000112233444566788")
 # The letters of the scripts a stored name may be in, by their first sound.
 _LETTERS = [
     chr(c)
@@ -199,8 +208,7 @@ _LETTERS = [
 
 @cache
 def _first_sound(text: str) -> str:
-    spelled = word(text[:2]).spelling if text else ""
-    return spelled[:1].translate(_FIRST_CLASSES) or "0"
+    return word(text).spelling[:1].translate(_FIRST_CLASSES) or "0"
 
 
 def _letters_by_sound() -> dict[str, frozenset[str]]:

@@ -38,6 +38,7 @@ _PARTICLES = frozenset(
     "al el ul abu bin ibn ben bint van von de der den da di du la le ten ter zu dos das del".split()
 )
 _CLASSES = str.maketrans("bpdtfvcgklmnrsz", "112233444566788", "jh")
+_FIRST_CLASSES = str.maketrans("aeiouhjbpdtfvcgklmnrsz", "0000000112233444566788")
 _GREEK_OU = {"\u03bf\u03c5": "ou", "\u039f\u03c5": "Ou", "\u039f\u03a5": "OU"}
 
 
@@ -64,6 +65,8 @@ def _key(family_name: str) -> str:
     abjad = letter is not None and unicodedata.name(letter, "").startswith("ARABIC")
     if abjad:
         text = re.sub(r"(?<!\S)ال", "al", text)
+    if abjad:
+        text = "".join(_arabic_letter(c) for c in text)
     letters = "".join(c for c in anyascii(text).lower() if c.isalnum())
     if abjad:
         letters = letters[:1] + re.sub("[wy]", "", letters[1:])
@@ -72,8 +75,14 @@ def _key(family_name: str) -> str:
     consonants = re.sub(r"(.)\1+", r"\1", "".join(c for c in letters if c not in "aeiou"))
     if len(consonants) > 1:
         consonants = consonants.removesuffix("h")
+    first = letters[:1].translate(_FIRST_CLASSES)
     classes = re.sub(r"(.)\1+", r"\1", consonants.translate(_CLASSES))
-    return classes or f"={letters}"
+    return first + classes if classes else f"={letters}"
+
+
+def _arabic_letter(letter: str) -> str:
+    latin = anyascii(letter)
+    return "a" if letter.isalpha() and not any(c.isalpha() for c in latin) else latin
 
 
 def upgrade() -> None:
