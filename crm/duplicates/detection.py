@@ -183,7 +183,7 @@ def _has_external_id(external_id: dict[str, str]) -> ColumnElement[bool]:
 def _sounding_alike(new: PersonRecord) -> list[ColumnElement[bool]]:
     """A family name with the same key (the scoring asks that of a likely match by name;
     `family_sound` is indexed) and a given name whose initial can sound like the new
-    one's, in any script (`sort_name` is "family given", folded); or, for a name written
+    one's, in any script; or, for a name written
     family name first, the other way round. Without a given name only an e-mail or phone
     can make a likely match: then nothing."""
     if not new.given_name:
@@ -196,7 +196,7 @@ def _sounding_alike(new: PersonRecord) -> list[ColumnElement[bool]]:
 
 
 def _given_initial(name: str) -> ColumnElement[bool]:
-    return or_(*(Contact.sort_name.contains(f" {c}") for c in alike_initials(name)))
+    return func.substr(Contact.given_name, 1, 1).in_(sorted(alike_initials(name)))
 
 
 def _narrowed(

@@ -223,11 +223,19 @@ def _letters_by_sound() -> dict[str, frozenset[str]]:
 _BY_SOUND = _letters_by_sound()
 
 
+# Each folded letter with the letters that fold to it, both cases ("o": o, O, ö, Ö, ...).
+_FORMS: dict[str, set[str]] = {}
+for _code in [*range(0x41, 0x250), *range(0x386, 0x3D0), *range(0x400, 0x460)]:
+    if chr(_code).isalpha():
+        _FORMS.setdefault(fold(chr(_code))[:1], set()).add(chr(_code))
+
+
 def alike_initials(name: str) -> frozenset[str]:
-    """The letters, in any script, that a name agreeing with `name` may begin with, so
-    that a database can narrow the search by the folded names ("Claudia": c, k, g, q,
-    and their Cyrillic, Greek and Arabic counterparts)."""
+    """The letters, in any script and either case, that a name agreeing with `name` may
+    begin with, so that a database can narrow the search by a name's first letter
+    ("Claudia": c, C, k, K, g, q, and their Cyrillic, Greek and Arabic counterparts)."""
     folded = fold(name).strip(" .-'")
     if not folded:
         return frozenset()
-    return _BY_SOUND.get(_first_sound(folded), frozenset()) | {folded[0]}
+    letters = _BY_SOUND.get(_first_sound(folded), frozenset()) | {folded[0]}
+    return frozenset(form for letter in letters for form in _FORMS.get(letter, {letter}))
