@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, String, and_, case, cast, func, or_, selec
 from crm.database import db
 from crm.matching.candidates import organisation_candidates, person_candidates
 from crm.matching.names import parse
-from crm.matching.phonetics import alike_initials
+from crm.matching.people import alike_initials
 from crm.matching.records import (
     LIKELY,
     Match,
@@ -181,14 +181,22 @@ def _has_external_id(external_id: dict[str, str]) -> ColumnElement[bool]:
 
 
 def _sounding_alike(new: PersonRecord) -> list[ColumnElement[bool]]:
-    """A family name that sounds the same (the scoring asks that of a likely match by
-    name; `family_sound` is indexed), and a given name whose initial can sound like the
-    new one's (`sort_name` is "family given", folded). Without a given name only an
-    e-mail or phone can make a likely match: then nothing."""
+    """A family name with the same key (the scoring asks that of a likely match by name;
+    `family_sound` is indexed) and a given name whose initial can sound like the new
+    one's, in any script; or, for a name written
+    family name first, the other way round. Without a given name only an e-mail or phone
+    can make a likely match: then nothing."""
     if not new.given_name:
         return []
-    given = [Contact.sort_name.contains(f" {c}") for c in alike_initials(new.given_name)]
-    return [and_(Contact.family_sound == name_sound(new.family_name), or_(*given))]
+    given_sounds = {name_sound(w) for w in new.given_name.split()} - {""}
+    return [
+        and_(Contact.family_sound == name_sound(new.family_name), _given_initial(new.given_name)),
+        and_(Contact.family_sound.in_(given_sounds), _given_initial(new.family_name)),
+    ]
+
+
+def _given_initial(name: str) -> ColumnElement[bool]:
+    return func.substr(Contact.given_name, 1, 1).in_(sorted(alike_initials(name)))
 
 
 def _narrowed(

@@ -13,7 +13,7 @@ from typing import Generic, TypeVar
 
 from crm.collector import collector_paused
 from crm.matching.names import parse
-from crm.matching.phonetics import cologne_phonetics
+from crm.matching.people import name_set
 from crm.matching.records import (
     LIKELY,
     Match,
@@ -21,6 +21,7 @@ from crm.matching.records import (
     PersonRecord,
     compare_organisations,
     compare_people,
+    name_sound,
     phone_digits,
 )
 
@@ -44,7 +45,12 @@ def _token_key(token: str) -> str:
 
 
 def person_keys(record: PersonRecord) -> set[Hashable]:
-    keys: set[Hashable] = {cologne_phonetics(record.family_name)}
+    """The family name's key; and, as an alias, the words of the whole name in any order,
+    which a name written family name first shares with it."""
+    keys: set[Hashable] = {name_sound(record.family_name)}
+    words = name_set(record.family_name, record.given_name)
+    if len(words) >= 2:
+        keys.add(("alias", words))
     if record.email:
         keys.add(("signal", ("email", record.email.strip().lower())))
     if phone_digits(record.phone):
@@ -63,7 +69,8 @@ def candidates(
 
     Two records are compared when they share a strong signal, or two pieces of evidence
     (one, where a record has no more) from blocks small enough to tell records apart:
-    name tokens count one each, initials at most one together.
+    name tokens count one each, initials at most one together. An alias (another form of
+    the name) compares the records sharing it and no name key, but is no evidence.
     """
     record_keys = [set(keys(record)) for record in records]
     blocks: dict[Hashable, list[int]] = defaultdict(list)
@@ -80,6 +87,13 @@ def candidates(
     by_initials: set[int] = set()
     compared: set[int] = set()
     for key, members in telling.items():
+        if _is(key, "alias"):
+            compared.update(
+                first * size + second
+                for first, second in combinations(members, 2)
+                if _another_form(record_keys[first], record_keys[second])
+            )
+            continue
         pairs = {first * size + second for first, second in combinations(members, 2)}
         if _is(key, "signal"):
             compared |= pairs
@@ -91,9 +105,11 @@ def candidates(
     compared |= twice
     # A record with one key at most: one piece of evidence is all it can give.
     for position, found in enumerate(record_keys):
-        if len(found) >= 2:
+        if _evidence(found) >= 2:
             continue
         for key in found:
+            if _is(key, "alias"):
+                continue
             for other in telling.get(key, ()):
                 if other != position:
                     compared.add(min(position, other) * size + max(position, other))
@@ -111,6 +127,16 @@ def _too_common(key: Hashable, members) -> bool:
     """A block so common (a town every partner shares) that it says nothing; strong
     signals always say something."""
     return len(members) > MAX_BLOCK and not _is(key, "signal")
+
+
+def _another_form(first: set[Hashable], second: set[Hashable]) -> bool:
+    """Records sharing an alias are another form of one name when they share no name key
+    (the same name in the same order shares its family name's key)."""
+    return all(_is(key, "alias") or _is(key, "signal") for key in first & second)
+
+
+def _evidence(keys: set[Hashable]) -> int:
+    return sum(not _is(key, "alias") for key in keys)
 
 
 def _count(pairs: set[int], once: set[int], twice: set[int]) -> None:
@@ -149,7 +175,7 @@ class CandidateIndex(Generic[R]):
         """Files `record` in its blocks (`keys`, when the caller worked them out for
         `likely` already)."""
         found = set(self.keys(record)) if keys is None else keys
-        self.key_counts[record.id] = len(found)
+        self.key_counts[record.id] = _evidence(found)
         for key in found:
             self.blocks[key].append(record)
 
@@ -164,7 +190,11 @@ class CandidateIndex(Generic[R]):
             if _too_common(key, members):
                 continue
             for member in members:
-                if _is(key, "signal"):
+                if _is(key, "alias"):
+                    if not _another_form(found, set(self.keys(member))):
+                        continue
+                    evidence[member.id] += 2
+                elif _is(key, "signal"):
                     evidence[member.id] += 2
                 elif _is(key, "initials"):
                     by_initials.add(member.id)
@@ -172,7 +202,7 @@ class CandidateIndex(Generic[R]):
                     evidence[member.id] += 1
                 compared[member.id] = member
         evidence.update(by_initials)
-        sparse = len(found) < 2
+        sparse = _evidence(found) < 2
         matches = [
             self.compare(record, compared[other])
             for other, count in evidence.items()

@@ -39,8 +39,8 @@ class Contact(Resource, Searchable, Base):
     title: Mapped[str | None] = mapped_column(String(50), info=IDENTITY)
     given_name: Mapped[str | None] = mapped_column(String(100), info=IDENTITY)
     family_name: Mapped[str] = mapped_column(String(100), info=IDENTITY)
-    # How the family name sounds (Kölner Phonetik), kept from it: the duplicate check on
-    # create reads the contacts that sound alike through this index, not by name ranges.
+    # The key of the family name (`crm.matching.people.sound_key`), kept from it: the
+    # duplicate check on create reads the contacts that may agree through this index.
     family_sound: Mapped[str | None] = mapped_column(String(100), index=True, info=IDENTITY)
     function: Mapped[str | None] = mapped_column(String(200), info=PROFESSIONAL)
     partner_id: Mapped[uuid.UUID | None] = mapped_column(

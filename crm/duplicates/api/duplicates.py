@@ -26,8 +26,9 @@ blp = Blueprint(
     __name__,
     url_prefix="/api/v1",
     description="Dubletten: partners and contacts that are very likely entered twice, "
-    "found by their names (German spellings, legal forms, abbreviations, Kölner Phonetik) "
-    "and by e-mail domain, website, phone and register number.",
+    "found by their names (German spellings, legal forms, abbreviations; people's names "
+    "across scripts and transliterations) and by e-mail domain, website, phone and "
+    "register number.",
 )
 
 ENDPOINTS = {Partner: "partners.PartnerItem", Contact: "contacts.ContactItem"}
@@ -119,9 +120,10 @@ class ContactDuplicates(MethodView):
         """List likely duplicate contacts
 
         Pairs of Ansprechpersonen that very likely are the same person (Dubletten):
-        family names that sound alike (Kölner Phonetik) with agreeing given names, or
-        the same e-mail address or phone. Strongest first; merge a pair with
-        `POST /api/v1/contacts/{id}/merge`.
+        family and given names that agree across scripts, transliterations and
+        spellings (reasons such as `family name: transliteration`, `given name: name
+        variant`, `names in another order`), or the same e-mail address or phone.
+        Strongest first; merge a pair with `POST /api/v1/contacts/{id}/merge`.
         """
         conditions = [Contact.status.in_(args["status"])] if args.get("status") else []
         return page_of(contact_pairs(conditions, args["min_score"]), args)
