@@ -58,9 +58,10 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Iterator[Flask]:
+def app(database_url: str, tmp_path_factory) -> Iterator[Flask]:
     schema.upgrade(database_url)
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True})
+    queue = f"sqlite:///{tmp_path_factory.mktemp('queue') / 'queue.sqlite3'}"
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "CRM_QUEUE_URL": queue})
     yield app
     db.dispose(app)
 

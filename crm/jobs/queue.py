@@ -60,6 +60,11 @@ def make_queue(url: str, name: str = "crm") -> Huey:
     raise ValueError(f"CRM_QUEUE_URL: 'sqlite:///...' or 'redis://...', not {url[:20]!r}")
 
 
+def store_name(url: str) -> str:
+    """`sqlite` or `redis`: which store, never its address or password."""
+    return "sqlite" if url.startswith("sqlite") else "redis"
+
+
 def parse_schedule(expression: str) -> Callable | None:
     """A cron expression of five fields (minute hour day month weekday, in the server's
     local time), or `off`."""
