@@ -7,6 +7,8 @@ the same output in the worker's log. Each is safe to run twice: exports are clai
 by row, the rest finds nothing left to do.
 """
 
+import logging
+
 import click
 from flask import current_app
 
@@ -67,6 +69,9 @@ def worker_command(threads: int | None, no_periodic: bool) -> None:
     stopped: Ctrl-C (SIGINT) finishes the jobs running, SIGTERM ends them at once (a job
     ended so is taken up again). Run as many as you like, on several machines with Redis.
     """
+    # huey's own lines (start, tasks, their errors) as JSON lines, like the app's.
+    logging.getLogger("huey").handlers[:] = logging.getLogger("crm").handlers
+    logging.getLogger("huey").setLevel(current_app.config["LOG_LEVEL"])
     consumer = queue().create_consumer(
         workers=threads or current_app.config["CRM_QUEUE_WORKERS"],
         worker_type="thread",
