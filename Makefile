@@ -13,10 +13,11 @@ $(BIN)/.installed: requirements/dev.lock
 	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
 	touch $@
 
-## Set up, migrate, load demo data once, print an admin key, and serve on 127.0.0.1:$(PORT).
+## Set up, migrate, load demo data once, print an admin key, and serve on 127.0.0.1:$(PORT)
+## with a queue worker beside the API (serve.py); Ctrl-C stops both.
 run: $(BIN)/.installed
 	$(BIN)/flask --app wsgi crm demo
-	$(BIN)/gunicorn -c gunicorn.conf.py --bind 127.0.0.1:$(PORT) wsgi:app
+	$(BIN)/python serve.py --bind 127.0.0.1:$(PORT)
 
 ## Lint, then the whole suite on SQLite and (when reachable; required under CI=true) PostgreSQL.
 test: $(BIN)/.installed lint peers
@@ -39,8 +40,8 @@ $(PEERS)/node_modules/.installed: $(PEERS)/package-lock.json
 	fi
 
 lint: $(BIN)/.installed
-	$(BIN)/ruff check crm migrations tests wsgi.py gunicorn.conf.py
-	$(BIN)/ruff format --check crm migrations tests wsgi.py gunicorn.conf.py
+	$(BIN)/ruff check crm migrations tests wsgi.py gunicorn.conf.py serve.py
+	$(BIN)/ruff format --check crm migrations tests wsgi.py gunicorn.conf.py serve.py
 
 ## Regenerate the committed OpenAPI document from the code.
 openapi: $(BIN)/.installed

@@ -13,6 +13,7 @@ from crm.errors import register_error_handlers
 from crm.http import oidc, rate_limit, security_headers
 from crm.http.health import health
 from crm.http.json_body import JsonProvider
+from crm.jobs import queue as jobs
 from crm.network.map_page import page as network_map_page
 
 
@@ -42,4 +43,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(health)
     app.register_blueprint(network_map_page)
     app.cli.add_command(crm_cli)
+    jobs.init_app(app)  # after everything that declares jobs is imported
     return app

@@ -14,13 +14,14 @@ from crm.changes.cli import webhooks_cli
 from crm.database import db
 from crm.demo import ensure_demo_admin_key, load_demo_data_once
 from crm.http.auth import create_api_key, revoke_api_key
-from crm.http.idempotency import purge_expired
+from crm.http.cli import idempotency_cli
 from crm.imports.cli import import_command
 from crm.models import ApiKey
 from crm.models.enums import ApiRole
 from crm.network.cli import network_cli
 from crm.privacy.cli import privacy_cli
 from crm.reports.cli import exports_cli
+from crm.worker import worker_command
 
 crm_cli = AppGroup("crm", help="Kooperationspartner-CRM administration.")
 crm_cli.add_command(exports_cli)
@@ -28,6 +29,8 @@ crm_cli.add_command(webhooks_cli)
 crm_cli.add_command(privacy_cli)
 crm_cli.add_command(import_command)
 crm_cli.add_command(network_cli)
+crm_cli.add_command(idempotency_cli)
+crm_cli.add_command(worker_command)
 
 
 @crm_cli.group("db")
@@ -98,23 +101,6 @@ def api_key_revoke(name: str) -> None:
     revoke_api_key(key)
     db.session.commit()
     click.echo(f"Revoked '{name}'.")
-
-
-@crm_cli.group("idempotency")
-def idempotency_cli() -> None:
-    """The responses kept for repeated POSTs (Idempotency-Key)."""
-
-
-@idempotency_cli.command("purge")
-def idempotency_purge() -> None:
-    """Delete the expired keys and their responses (which may hold personal data).
-    Run it every hour or so, from cron or a systemd timer."""
-    purged = 0
-    while batch := purge_expired(limit=1000):
-        purged += batch
-        db.session.commit()
-    db.session.commit()
-    click.echo(f"Deleted {purged} expired Idempotency-Key(s).")
 
 
 @crm_cli.command("demo")

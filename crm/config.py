@@ -33,6 +33,31 @@ def from_environment(instance_path: str | Path) -> dict:
         **privacy.from_environment(),
         **_sign_in_and_rate_limits(),
         **_webhooks(),
+        **_queue(instance_path),
+    }
+
+
+# The periodic work `flask crm worker` does, and when (cron: minute hour day month
+# weekday, in the server's local time; `off` for never).
+SCHEDULES = {
+    "CRM_SCHEDULE_EXPORTS": "*/5 * * * *",
+    "CRM_SCHEDULE_NETWORK_REFRESH": "*/5 * * * *",
+    "CRM_SCHEDULE_WEBHOOKS": "* * * * *",
+    "CRM_SCHEDULE_RETENTION": "30 2 * * *",
+    "CRM_SCHEDULE_IDEMPOTENCY_PURGE": "0 * * * *",
+}
+
+
+def _queue(instance_path: str | Path) -> dict:
+    """The task queue's store (a SQLite file of its own, or Redis), the worker's threads,
+    and the schedules of the periodic work."""
+    default_url = f"sqlite:///{Path(instance_path) / 'queue.sqlite3'}"
+    return {
+        "CRM_QUEUE_URL": os.environ.get("CRM_QUEUE_URL", default_url),
+        # Several installations on one Redis: a name each.
+        "CRM_QUEUE_NAME": os.environ.get("CRM_QUEUE_NAME", "crm"),
+        "CRM_QUEUE_WORKERS": int(os.environ.get("CRM_QUEUE_WORKERS", "2")),
+        **{name: os.environ.get(name, default) for name, default in SCHEDULES.items()},
     }
 
 

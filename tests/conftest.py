@@ -58,11 +58,13 @@ def database_url(request, tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def app(database_url: str) -> Iterator[Flask]:
+def app(database_url: str, tmp_path_factory) -> Iterator[Flask]:
     schema.upgrade(database_url)
     # Without the limit of failed sign-ins: tests send invalid keys on purpose, all from one
-    # address (tests/test_rate_limit.py sets it where it is tested).
-    app = create_app({"DATABASE_URL": database_url, "TESTING": True, "CRM_AUTH_FAILURE_LIMIT": ""})
+    # address (tests/http/test_rate_limit.py sets it where it is tested).
+    queue = f"sqlite:///{tmp_path_factory.mktemp('queue') / 'queue.sqlite3'}"
+    settings = {"CRM_AUTH_FAILURE_LIMIT": "", "CRM_QUEUE_URL": queue}
+    app = create_app({"DATABASE_URL": database_url, "TESTING": True, **settings})
     yield app
     db.dispose(app)
 

@@ -39,11 +39,22 @@ RANKS = {
     **dict.fromkeys(("crm.collector", "crm.schema", "crm.matching"), 0),
     "crm.records": 1,
     "crm.http": 2,
+    # The task queue: plumbing, like HTTP; features declare their jobs on it.
+    "crm.jobs": 2,
     **dict.fromkeys(FEATURES, 3),
     "crm.api": 4,
     # The assembly: the app, its blueprints, commands and configuration put together.
     **dict.fromkeys(
-        ("crm", "crm.blueprints", "crm.cli", "crm.config", "crm.observability", "crm.demo"), 5
+        (
+            "crm",
+            "crm.blueprints",
+            "crm.cli",
+            "crm.config",
+            "crm.observability",
+            "crm.demo",
+            "crm.worker",
+        ),
+        5,
     ),
 }
 ENDPOINT_RANK = 4

@@ -1,5 +1,8 @@
 import json
 import logging
+import socket
+
+from crm.jobs.queue import make_queue
 
 
 def test_request_id_is_echoed(client):
@@ -29,5 +32,20 @@ def test_healthz_answers_ok(anonymous):
     assert anonymous.get("/healthz").json == {"status": "ok"}
 
 
-def test_readyz_answers_ready_at_head(anonymous):
-    assert anonymous.get("/readyz").json == {"status": "ready"}
+def test_readyz_answers_ready_at_head_and_reports_the_queue(anonymous):
+    assert anonymous.get("/readyz").json == {
+        "status": "ready",
+        "queue": {"store": "sqlite", "queued": 0},
+    }
+
+
+def test_readyz_is_not_ready_while_the_queues_store_is_unreachable(app, anonymous, monkeypatch):
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    url = f"redis://127.0.0.1:{closed}/0"
+    monkeypatch.setitem(app.config, "CRM_QUEUE_URL", url)
+    monkeypatch.setitem(app.extensions, "crm.queue", make_queue(url))
+    response = anonymous.get("/readyz")
+    assert response.status_code == 503
+    assert response.json["detail"] == "The task queue's store (redis) is unreachable."

@@ -31,7 +31,8 @@ def deliver(once: bool, interval: float) -> None:
     """
     settings = DeliverySettings.of(current_app.config)
     stopping = []
-    signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
+    if not once:  # one pass is short; and the queue's worker runs it in a thread
+        signal.signal(signal.SIGTERM, lambda *_: stopping.append(True))
     try:
         while True:
             result = deliver_once(db.session, settings)

@@ -1,10 +1,15 @@
-"""/healthz (the process answers) and /readyz (database reachable, schema at head)."""
+"""/healthz (the process answers) and /readyz (database reachable, schema at head, the
+task queue's store reachable: without it nothing periodic runs and no job can be queued)."""
 
+import sqlite3
+
+import redis
 from flask import Blueprint, current_app
 from sqlalchemy.exc import SQLAlchemyError
 
 from crm.database import db
 from crm.errors import problem_response
+from crm.jobs.queue import queue, store_name
 from crm.schema import is_at_head
 
 health = Blueprint("health", __name__)
@@ -26,4 +31,12 @@ def readyz():
         return problem_response(
             503, "Service unavailable", "The database schema is not at the latest migration."
         )
-    return {"status": "ready"}
+    store = store_name(current_app.config["CRM_QUEUE_URL"])
+    try:
+        queued = queue().pending_count()
+    except (redis.RedisError, sqlite3.Error, OSError):
+        current_app.logger.warning("readiness check: the queue's store is unreachable")
+        return problem_response(
+            503, "Service unavailable", f"The task queue's store ({store}) is unreachable."
+        )
+    return {"status": "ready", "queue": {"store": store, "queued": queued}}
