@@ -39,7 +39,7 @@ from crm.http.links import this_url_with
 from crm.http.listing.keyset import Cursor, CursorField
 from crm.http.listing.rows import Dumped
 from crm.http.listing.shapes import Shapes
-from crm.http.patterns import NO_NUL, Pattern
+from crm.http.patterns import Pattern
 from crm.ordering import after
 from crm.text import fold
 
@@ -91,13 +91,10 @@ class ListArgs(ma.Schema):
     cursor = CursorField()
 
 
-# A filter value or search term is one line of text, like the values it is compared with.
-PRINTABLE = ONE_LINE
-
-
 class SearchableListArgs(ListArgs):
+    # A search term is one line of text, like the values it is compared with.
     q = fields.String(
-        validate=[validate.Length(min=1, max=200), NO_NUL],
+        validate=[validate.Length(min=1, max=200), ONE_LINE],
         metadata={
             "description": "Text search, accent- and case-insensitive: "
             "'jugendforderung' finds 'Jugendförderung'."
